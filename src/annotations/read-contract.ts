@@ -1,0 +1,383 @@
+// readContract: the `---` comment block before the first statement -> ScriptContract.
+// Grammar (SPEC section 1):
+//   ---@key [...]name [{tagged}] [text]      ---@arg [...]name type [text]
+//   ---@return type [text]                   ---@name identifier
+//   ---any other text                        (description)
+// Every malformed line is an RL002 diagnostic pointing at the offending token.
+
+import { rangeOf, type Comment, type ParsedLua } from '../parse/parse-lua.js';
+import type { SourceFile } from '../source/source-file.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/report.js';
+import {
+  ARG_TYPE_NAMES,
+  RETURN_TYPE_NAMES,
+  type ArgSpec,
+  type ArgType,
+  type KeySpec,
+  type ReturnSpec,
+  type ReturnType,
+  type ScriptContract,
+} from './contract.js';
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+export interface ContractResult {
+  contract: ScriptContract;
+  diagnostics: Diagnostic[];
+}
+
+interface Line {
+  /** Text after the leading `---`. */
+  text: string;
+  /** Offset of text[0] in the source. */
+  at: number;
+}
+
+class ContractError extends Error {
+  constructor(
+    message: string,
+    readonly start: number,
+    readonly end: number,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+export function readContract(file: SourceFile, parsed: ParsedLua): ContractResult {
+  const diagnostics: Diagnostic[] = [];
+  const firstStatement = parsed.ast.body[0];
+  const limit = firstStatement ? rangeOf(firstStatement)[0] : Infinity;
+  const lines = parsed.comments
+    .filter((c) => rangeOf(c)[0] < limit && isDocComment(c))
+    .map((c): Line => ({ text: c.raw.slice(3), at: rangeOf(c)[0] + 3 }));
+
+  const contract: ScriptContract = {
+    declared: false,
+    description: [],
+    keys: [],
+    args: [],
+    returns: { type: { kind: 'any' }, description: '', start: 0, end: 0 },
+  };
+  let sawReturn = false;
+  const names = new Map<string, string>();
+
+  for (const line of lines) {
+    try {
+      const tag = /^@(\S*)/.exec(line.text);
+      if (!tag) {
+        contract.description.push(line.text.replace(/^ /, '').trimEnd());
+        continue;
+      }
+      const tagName = tag[1] as string;
+      const rest = new Cursor(line.text, line.at, tag[0].length);
+      switch (tagName) {
+        case 'key': {
+          contract.declared = true;
+          const key = readKey(rest);
+          claimName(names, key, 'key');
+          contract.keys.push(key);
+          break;
+        }
+        case 'arg': {
+          contract.declared = true;
+          const arg = readArg(rest);
+          claimName(names, arg, 'arg');
+          contract.args.push(arg);
+          break;
+        }
+        case 'return': {
+          contract.declared = true;
+          const ret = readReturn(rest);
+          if (sawReturn) {
+            throw new ContractError('a second ---@return: a script has one return type', line.at, line.at + line.text.length, 'keep one ---@return line; use a tuple such as [integer, string] for several values');
+          }
+          sawReturn = true;
+          contract.returns = ret;
+          break;
+        }
+        case 'name': {
+          const name = readWrapperName(rest);
+          if (contract.name) {
+            throw new ContractError('a second ---@name', name.start, name.end, 'keep one ---@name line');
+          }
+          contract.name = name;
+          break;
+        }
+        default:
+          throw new ContractError(
+            `unknown annotation '@${tagName}'`,
+            line.at,
+            line.at + tag[0].length,
+            'use ---@key, ---@arg, ---@return or ---@name; start the line with "--- " (a space) for description text',
+          );
+      }
+    } catch (e) {
+      if (!(e instanceof ContractError)) throw e;
+      diagnostics.push(
+        makeDiagnostic(file, { rule: 'bad-annotation', start: e.start, end: e.end, message: e.message, hint: e.hint }),
+      );
+    }
+  }
+  checkVariadicsLast(file, contract.keys, '---@key', diagnostics);
+  checkVariadicsLast(file, contract.args, '---@arg', diagnostics);
+  while (contract.description.length && contract.description[contract.description.length - 1] === '') contract.description.pop();
+  return { contract, diagnostics };
+}
+
+function isDocComment(c: Comment): boolean {
+  // `---` cannot open a long comment (that needs `--[`), so this is always a line comment.
+  return c.raw.startsWith('---');
+}
+
+function claimName(names: Map<string, string>, spec: { name: string; start: number; end: number }, what: string): void {
+  const previous = names.get(spec.name);
+  if (previous) {
+    throw new ContractError(
+      `'${spec.name}' is already declared as ${previous === 'key' ? 'a key' : 'an arg'}`,
+      spec.start,
+      spec.end,
+      'keys and args share one params object: give each a distinct name',
+    );
+  }
+  names.set(spec.name, what);
+}
+
+function checkVariadicsLast(
+  file: SourceFile,
+  specs: readonly (KeySpec | ArgSpec)[],
+  tag: string,
+  diagnostics: Diagnostic[],
+): void {
+  specs.forEach((spec, i) => {
+    if (spec.variadic && i !== specs.length - 1) {
+      diagnostics.push(
+        makeDiagnostic(file, {
+          rule: 'bad-annotation',
+          start: spec.start,
+          end: spec.end,
+          message: `variadic '...${spec.name}' must be the last ${tag}`,
+          hint: `move the ${tag} ...${spec.name} line after the other ${tag} lines`,
+        }),
+      );
+    }
+  });
+}
+
+/** A cursor over one annotation line, tracking source offsets for diagnostics. */
+class Cursor {
+  constructor(
+    readonly text: string,
+    readonly base: number,
+    public pos: number,
+  ) {}
+
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  skipSpace(): number {
+    const m = /^\s*/.exec(this.text.slice(this.pos)) as RegExpExecArray;
+    this.pos += m[0].length;
+    return m[0].length;
+  }
+
+  match(re: RegExp): string | undefined {
+    const m = re.exec(this.text.slice(this.pos));
+    if (!m) return undefined;
+    this.pos += m[0].length;
+    return m[0];
+  }
+
+  peekWord(): { text: string; start: number; end: number } {
+    const m = /^\S*/.exec(this.text.slice(this.pos)) as RegExpExecArray;
+    return { text: m[0], start: this.offset, end: this.offset + Math.max(1, m[0].length) };
+  }
+
+  rest(): string {
+    return this.text.slice(this.pos).trim();
+  }
+
+  /** Require whitespace (or the end) after a token, then return the remaining text. */
+  description(what: string): string {
+    if (this.pos < this.text.length && this.skipSpace() === 0) {
+      const w = this.peekWord();
+      throw new ContractError(`unexpected '${w.text}' after the ${what}`, w.start, w.end, 'separate the description from the annotation with a space');
+    }
+    return this.rest();
+  }
+}
+
+function readName(c: Cursor, tag: string): { name: string; variadic: boolean; start: number; end: number } {
+  if (c.skipSpace() === 0 && c.pos < c.text.length) {
+    const w = c.peekWord();
+    throw new ContractError(`expected a space after ---@${tag}`, w.start, w.end, `write ---@${tag} name ...`);
+  }
+  const start = c.offset;
+  const variadic = c.match(/^\.\.\./) !== undefined;
+  const name = c.match(IDENT);
+  if (!name) {
+    const w = c.peekWord();
+    throw new ContractError(
+      w.text ? `'${w.text}' is not a valid ${tag} name` : `---@${tag} needs a name`,
+      w.start,
+      w.end,
+      `a name is a Lua/TypeScript identifier such as ${tag === 'key' ? 'window' : 'limit'}; write ---@${tag} ${tag === 'key' ? 'name [text]' : 'name type [text]'}`,
+    );
+  }
+  const after = c.text[c.pos];
+  if (after !== undefined && !/\s/.test(after)) {
+    const w = c.peekWord();
+    throw new ContractError(`'${name}${w.text}' is not a valid ${tag} name`, start, w.end, 'names contain only letters, digits and _');
+  }
+  return { name, variadic, start, end: c.offset };
+}
+
+function readKey(c: Cursor): KeySpec {
+  const { name, variadic, start, end } = readName(c, 'key');
+  const save = c.pos;
+  c.skipSpace();
+  let tagged = false;
+  const brace = c.peekWord();
+  if (brace.text.startsWith('{')) {
+    if (brace.text !== '{tagged}') {
+      throw new ContractError(`unknown key tag '${brace.text}'`, brace.start, brace.end, "the only key tag is {tagged}: ---@key name {tagged} [text]");
+    }
+    c.match(/^\S+/);
+    tagged = true;
+  } else {
+    c.pos = save;
+  }
+  return { name, variadic, tagged, description: c.description('key name'), start, end };
+}
+
+function readArg(c: Cursor): ArgSpec {
+  const { name, variadic, start, end } = readName(c, 'arg');
+  if (c.skipSpace() === 0 || c.pos >= c.text.length) {
+    throw new ContractError(
+      `---@arg ${name} needs a type`,
+      start,
+      end,
+      `write ---@arg ${variadic ? '...' : ''}${name} <type> [text]; types: ${ARG_TYPE_NAMES.join(', ')}, or a union of string literals such as 'asc'|'desc'`,
+    );
+  }
+  const type = readArgType(c);
+  return { name, variadic, type, description: c.description('type'), start, end };
+}
+
+function readArgType(c: Cursor): ArgType {
+  const start = c.offset;
+  if (c.text[c.pos] === "'") {
+    const union = c.match(/^'[^']*'(?:\s*\|\s*'[^']*')*/);
+    if (!union) {
+      const w = c.peekWord();
+      throw new ContractError(`unterminated string literal in the type '${w.text}'`, w.start, w.end, "write a literal union as 'asc'|'desc'");
+    }
+    const values = [...union.matchAll(/'([^']*)'/g)].map((m) => m[1] as string);
+    const dup = values.find((v, i) => values.indexOf(v) !== i);
+    if (dup !== undefined) throw new ContractError(`'${dup}' appears twice in the union`, start, c.offset, 'list each literal once');
+    if (c.text[c.pos] !== undefined && !/\s/.test(c.text[c.pos] as string)) {
+      const w = c.peekWord();
+      throw new ContractError(`unexpected '${w.text}' in the type`, w.start, w.end, "write a literal union as 'asc'|'desc' (each value in single quotes)");
+    }
+    return { kind: 'literal', values };
+  }
+  const w = c.peekWord();
+  if (!(ARG_TYPE_NAMES as readonly string[]).includes(w.text)) {
+    const hint = w.text.endsWith('[]')
+      ? `for a list of values write ---@arg ...name ${w.text.slice(0, -2)} (variadic, last)`
+      : `types: ${ARG_TYPE_NAMES.join(', ')}, or a union of string literals such as 'asc'|'desc'`;
+    throw new ContractError(`unknown type '${w.text}'`, w.start, w.end, hint);
+  }
+  c.match(/^\S+/);
+  return { kind: w.text } as ArgType;
+}
+
+function readReturn(c: Cursor): ReturnSpec {
+  if (c.skipSpace() === 0 || c.pos >= c.text.length) {
+    throw new ContractError('---@return needs a type', c.base, c.offset, `write ---@return <type> [text]; types: ${RETURN_TYPE_NAMES.join(', ')}, T?, T[], [T1, T2]`);
+  }
+  const start = c.offset;
+  const type = readReturnType(c);
+  const end = c.offset;
+  return { type, description: c.description('return type'), start, end };
+}
+
+function readReturnType(c: Cursor): ReturnType {
+  let type: ReturnType;
+  const start = c.offset;
+  if (c.match(/^\[\s*/) !== undefined) {
+    const items: ReturnType[] = [readReturnType(c)];
+    while (c.match(/^\s*,\s*/) !== undefined) items.push(readReturnType(c));
+    if (c.match(/^\s*\]/) === undefined) {
+      const w = c.peekWord();
+      throw new ContractError(`expected ',' or ']' in the tuple type, found '${w.text || 'end of line'}'`, w.start, w.end, 'write a tuple as [integer, string]');
+    }
+    type = { kind: 'tuple', items };
+  } else if (c.match(/^\(\s*/) !== undefined) {
+    type = readReturnType(c);
+    if (c.match(/^\s*\)/) === undefined) {
+      const w = c.peekWord();
+      throw new ContractError(`expected ')' in the return type, found '${w.text || 'end of line'}'`, w.start, w.end, 'write (string?)[] for an array of optional strings');
+    }
+  } else {
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(c.text.slice(c.pos));
+    const word = m ? m[0] : (/^[^\s,\]?[]*/.exec(c.text.slice(c.pos)) as RegExpExecArray)[0];
+    if (!(RETURN_TYPE_NAMES as readonly string[]).includes(word)) {
+      const hint =
+        word === 'number'
+          ? 'Redis converts a returned Lua number to an integer, truncating it (3.99 -> 3): declare integer, or return tostring(x) and declare string'
+          : `return types: ${RETURN_TYPE_NAMES.join(', ')}, T? (T or null), T[] (array), [T1, T2] (tuple)`;
+      throw new ContractError(`unknown return type '${word}'`, start, start + Math.max(1, word.length), hint);
+    }
+    c.pos += word.length;
+    type = { kind: word } as ReturnType;
+  }
+  for (;;) {
+    if (c.match(/^\[\]/) !== undefined) type = { kind: 'array', of: type };
+    else if (c.match(/^\?/) !== undefined) type = type.kind === 'optional' ? type : { kind: 'optional', of: type };
+    else break;
+  }
+  return type;
+}
+
+const RESERVED = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval'.split(' '),
+);
+
+function readWrapperName(c: Cursor): { value: string; start: number; end: number } {
+  c.skipSpace();
+  const w = c.peekWord();
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(w.text) || RESERVED.has(w.text)) {
+    throw new ContractError(
+      w.text ? `'${w.text}' is not a valid wrapper name` : '---@name needs an identifier',
+      w.start,
+      w.end,
+      'the wrapper name is a TypeScript identifier that is not a reserved word, such as slidingWindow',
+    );
+  }
+  c.match(/^\S+/);
+  const extra = c.rest();
+  if (extra) {
+    const x = c.peekWord();
+    c.skipSpace();
+    const y = c.peekWord();
+    throw new ContractError(`unexpected '${extra}' after ---@name ${w.text}`, y.start || x.start, y.start + extra.length, '---@name takes one identifier and nothing else');
+  }
+  return { value: w.text, start: w.start, end: w.end };
+}
+
+export function isValidWrapperName(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && !RESERVED.has(name);
+}
+
+/** camelCase of a file's base name: `sliding-window.lua` -> `slidingWindow`. */
+export function wrapperNameFromPath(path: string): string {
+  const base = path.replace(/\\/g, '/').split('/').pop() as string;
+  const stem = base.replace(/\.lua$/i, '');
+  const parts = stem.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return parts
+    .map((p, i) => (i === 0 ? p.charAt(0).toLowerCase() + p.slice(1) : p.charAt(0).toUpperCase() + p.slice(1)))
+    .join('');
+}

@@ -1,0 +1,211 @@
+// The command line: parses argv, runs build / check / watch, returns an exit code.
+// 0 clean, 1 findings or stale output, 2 usage, config or internal error.
+// Nothing below this module calls process.exit.
+
+import { parseArgs } from 'node:util';
+import { relative } from 'node:path';
+import { countDiagnostics } from '../diagnostics/diagnostic.js';
+import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
+import { ConfigError } from '../config/config.js';
+import { readPackageFile, writeOutputs } from '../io/files.js';
+import { runProject, type ProjectRun, type RunOptions } from './run-project.js';
+import { startWatch } from '../watch/watch.js';
+
+export interface CliIO {
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  color: boolean;
+  /** Resolves when the user stops `watch` (SIGINT/SIGTERM in the real process). */
+  untilStopped?: Promise<void>;
+}
+
+export const HELP = `redis-luagen: compile annotated Redis Lua scripts into typed ioredis wrappers
+
+Usage:
+  redis-luagen build [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
+  redis-luagen check [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
+  redis-luagen watch [paths..] [--config file] [--out dir]
+
+Commands:
+  build   check the scripts and write the wrappers (only files whose content changed)
+  check   check the scripts and compare the wrappers on disk with what build would write;
+          writes nothing, fails on errors, on too many warnings and on stale output
+  watch   build, then rebuild on every change until stopped (Ctrl-C)
+
+Options:
+  --config <file>       config file (default: redis-luagen.config.json, or the
+                        "redis-luagen" key of package.json)
+  --out <dir>           output folder (overrides outDir in the config)
+  --format <f>          diagnostics as pretty (default), plain, json, github or sarif
+  --max-warnings <n>    fail when there are more than n warnings
+  -h, --help            show this help
+  -v, --version         show the version
+
+Exit codes: 0 clean, 1 findings or stale output, 2 usage, config or internal error.
+`;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readPackageFile('package.json')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+class UsageError extends Error {}
+
+interface Parsed {
+  command: 'build' | 'check' | 'watch';
+  run: RunOptions;
+  format: Format;
+  maxWarnings: number | undefined;
+}
+
+function parse(argv: readonly string[], cwd: string): Parsed | 'help' | 'version' {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        'max-warnings': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  const [command, ...paths] = positionals;
+  if (command === undefined) throw new UsageError('missing command (build, check or watch)');
+  if (command !== 'build' && command !== 'check' && command !== 'watch') throw new UsageError(`unknown command '${command}'`);
+  const format = (values.format ?? 'pretty') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${values.format}'`);
+  let maxWarnings: number | undefined;
+  if (values['max-warnings'] !== undefined) {
+    maxWarnings = Number(values['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings must be a whole number >= 0, got '${values['max-warnings']}'`);
+  }
+  return { command, run: { cwd, config: values.config, out: values.out, paths }, format, maxWarnings };
+}
+
+export function summaryLine(run: ProjectRun, ms: number, extra: string[]): string {
+  const c = countDiagnostics(run.diagnostics);
+  const n = run.result.scripts.length;
+  const failed = run.result.scripts.filter((s) => s.status !== 'built').length;
+  const parts = [`${n} script${n === 1 ? '' : 's'}`, ...(failed ? [`${failed} not built`] : []), ...extra];
+  parts.push(`${c.errors} error${c.errors === 1 ? '' : 's'}`, `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`);
+  if (c.infos) parts.push(`${c.infos} info`);
+  return `redis-luagen: ${parts.join(', ')} in ${Math.round(ms)} ms\n`;
+}
+
+function printDiagnostics(run: ProjectRun, format: Format, io: CliIO): void {
+  if (format === 'json' || format === 'sarif') {
+    io.stdout(render(format, run.diagnostics, { toolVersion: version() }));
+    return;
+  }
+  const text = render(format, run.diagnostics, { sources: run.sources, color: io.color });
+  if (text) io.stdout(text);
+}
+
+function verdict(run: ProjectRun, maxWarnings: number | undefined, io: CliIO): number {
+  const c = countDiagnostics(run.diagnostics);
+  if (c.errors > 0) return 1;
+  if (maxWarnings !== undefined && c.warnings > maxWarnings) {
+    io.stderr(`redis-luagen: ${c.warnings} warnings exceed --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export async function build(p: Parsed, io: CliIO): Promise<number> {
+  const started = performance.now();
+  const run = await runProject(p.run);
+  const report = await writeOutputs(run.outDir, run.result.outputs, run.existing);
+  printDiagnostics(run, p.format, io);
+  const outRel = relative(io.cwd, run.outDir) || '.';
+  io.stderr(
+    summaryLine(run, performance.now() - started, [
+      `${report.written.length} written`,
+      `${report.unchanged.length} unchanged`,
+      `${report.removed.length} removed in ${outRel}`,
+    ]),
+  );
+  return verdict(run, p.maxWarnings, io);
+}
+
+export async function check(p: Parsed, io: CliIO): Promise<number> {
+  const started = performance.now();
+  const run = await runProject(p.run);
+  printDiagnostics(run, p.format, io);
+  const outRel = relative(io.cwd, run.outDir) || '.';
+  const drift: string[] = [];
+  for (const [path, text] of run.result.outputs) {
+    const onDisk = run.existing.get(path);
+    if (onDisk === undefined) drift.push(`${outRel}/${path}: missing`);
+    else if (onDisk !== text) drift.push(`${outRel}/${path}: stale`);
+  }
+  for (const path of run.existing.keys()) if (!run.result.outputs.has(path)) drift.push(`${outRel}/${path}: extra (its source is gone)`);
+  drift.sort();
+  for (const line of drift) io.stderr(`redis-luagen: ${line}\n`);
+  if (drift.length) io.stderr(`redis-luagen: generated files are out of date: run redis-luagen build\n`);
+  io.stderr(summaryLine(run, performance.now() - started, [`${drift.length} generated file${drift.length === 1 ? '' : 's'} out of date`]));
+  const code = verdict(run, p.maxWarnings, io);
+  return code || (drift.length ? 1 : 0);
+}
+
+async function watch(p: Parsed, io: CliIO): Promise<number> {
+  const watcher = await startWatch(p.run, {
+    onBuild: (event) => {
+      if (event.kind === 'error') {
+        io.stderr(`redis-luagen: ${event.error.message}\n`);
+        return;
+      }
+      printDiagnostics(event.run, p.format, io);
+      io.stderr(summaryLine(event.run, event.ms, [`${event.report.written.length} written`, `${event.report.removed.length} removed`]));
+    },
+  });
+  io.stderr(`redis-luagen: watching ${relative(io.cwd, watcher.root) || '.'} (Ctrl-C to stop)\n`);
+  await (io.untilStopped ?? new Promise<void>(() => undefined));
+  await watcher.close();
+  return 0;
+}
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv, io.cwd);
+  } catch (e) {
+    io.stderr(`redis-luagen: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (parsed === 'version') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  try {
+    if (parsed.command === 'build') return await build(parsed, io);
+    if (parsed.command === 'check') return await check(parsed, io);
+    return await watch(parsed, io);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.stderr(`redis-luagen: config error: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`redis-luagen: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}

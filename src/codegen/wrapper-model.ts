@@ -1,0 +1,44 @@
+// WrapperModel: everything codegen needs about one script, built from the contract and the
+// compiled text. Codegen never sees the Lua AST.
+
+import type { ArgType, ReturnType } from '../annotations/contract.js';
+
+export interface WrapperField {
+  name: string;
+  variadic: boolean;
+  description: string;
+}
+
+export interface WrapperKey extends WrapperField {
+  tagged: boolean;
+}
+
+export interface WrapperArg extends WrapperField {
+  type: ArgType;
+}
+
+export interface WrapperModel {
+  /** camelCase function name. */
+  name: string;
+  /** PascalCase prefix of the generated types. */
+  typeName: string;
+  /** The .lua file, relative to the project root, with / separators. */
+  source: string;
+  /** Output module path relative to the output folder, with / separators, ending in .ts. */
+  module: string;
+  description: string[];
+  keys: WrapperKey[];
+  args: WrapperArg[];
+  returns: { type: ReturnType; description: string };
+  /** The exact text sent to Redis and its SHA-1. */
+  lua: string;
+  sha: string;
+  readOnly: boolean;
+  flags: string[];
+  /** lineMap[n - 1] = source line of output line n; undefined when the text is the source as is. */
+  lineMap?: number[];
+}
+
+export function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

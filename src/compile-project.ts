@@ -1,0 +1,141 @@
+// compileProject(): the one function `build`, `check` and `watch` share. In: a config, the
+// scripts' bytes, the runtime template and (optionally) the outputs currently on disk. Out:
+// every output file (path relative to the output folder -> text) and every diagnostic.
+// Touches no disk. A script with an error gets no new wrapper; when its previous wrapper
+// is given, that last good output is kept (and stays in the index).
+
+import { posix } from 'node:path';
+import { compile, type CompileResult } from './compile.js';
+import type { Config } from './config/config.js';
+import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { makeDiagnostic } from './diagnostics/report.js';
+import {
+  createEmitter,
+  emitIndex,
+  emitRuntime,
+  emitWrapper,
+  exportedNames,
+  INDEX_EXPORTS,
+  INDEX_MODULE,
+  RUNTIME_MODULE,
+} from './codegen/emit-wrapper.js';
+import { pascalCase, type WrapperModel } from './codegen/wrapper-model.js';
+
+export interface ScriptInput {
+  /** Path relative to the project root, with / separators. */
+  path: string;
+  bytes: Uint8Array | string;
+}
+
+export interface ProjectInput {
+  config: Config;
+  files: readonly ScriptInput[];
+  runtimeTemplate: string;
+  /** Generated files now on disk, relative to the output folder (for keeping last good output). */
+  previous?: ReadonlyMap<string, string>;
+}
+
+export interface ScriptSummary {
+  path: string;
+  name: string;
+  module: string;
+  /** 'built': a new wrapper; 'kept': it failed and its last good wrapper was kept; 'failed': no wrapper. */
+  status: 'built' | 'kept' | 'failed';
+}
+
+export interface ProjectResult {
+  outputs: Map<string, string>;
+  diagnostics: Diagnostic[];
+  scripts: ScriptSummary[];
+}
+
+export function modulePathFor(config: Config, path: string): string {
+  const root = posix.normalize(config.rootDir.replace(/\\/g, '/'));
+  const rel = root === '.' ? path : posix.relative(root, path);
+  const inside = rel && !rel.startsWith('../') && !posix.isAbsolute(rel) ? rel : path;
+  return inside.replace(/\.lua$/i, '') + '.ts';
+}
+
+export async function compileProject(input: ProjectInput): Promise<ProjectResult> {
+  const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const results: Array<{ input: ScriptInput; result: CompileResult; module: string }> = files.map((f) => {
+    const module = modulePathFor(input.config, f.path);
+    return { input: f, module, result: compile(f.bytes, { path: f.path, module, minify: input.config.minify, rules: input.config.rules }) };
+  });
+
+  const diagnostics: Diagnostic[] = results.flatMap((r) => r.result.diagnostics);
+  const collided = checkCollisions(results, diagnostics);
+
+  const outputs = new Map<string, string>();
+  const project = createEmitter();
+  const indexed: Array<Pick<WrapperModel, 'name' | 'typeName' | 'module'>> = [];
+  const scripts: ScriptSummary[] = [];
+  for (const { input: f, result, module } of results) {
+    const summary: ScriptSummary = { path: f.path, name: result.name, module, status: 'failed' };
+    scripts.push(summary);
+    if (result.model && !collided.has(f.path)) {
+      outputs.set(module, await emitWrapper(project, result.model));
+      indexed.push(result.model);
+      summary.status = 'built';
+    } else {
+      const last = input.previous?.get(module);
+      if (last !== undefined && !collided.has(f.path)) {
+        outputs.set(module, last);
+        indexed.push({ name: result.name, typeName: pascalCase(result.name), module });
+        summary.status = 'kept';
+      }
+    }
+  }
+  outputs.set(INDEX_MODULE, await emitIndex(project, indexed as WrapperModel[]));
+  outputs.set(RUNTIME_MODULE, emitRuntime(input.runtimeTemplate));
+  return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts };
+}
+
+/** RL004: two scripts whose wrapper names, exported names or output modules collide. */
+function checkCollisions(
+  results: ReadonlyArray<{ input: ScriptInput; result: CompileResult; module: string }>,
+  diagnostics: Diagnostic[],
+): Set<string> {
+  const owners = new Map<string, string>();
+  const reserved = new Set([...INDEX_EXPORTS]);
+  const collided = new Set<string>();
+  const report = (r: { input: ScriptInput; result: CompileResult }, message: string, hint: string) => {
+    collided.add(r.input.path);
+    diagnostics.push(makeDiagnostic(r.result.file, { rule: 'name-collision', start: 0, end: 0, message, hint }));
+  };
+  for (const r of results) {
+    const moduleKey = `module:${r.module.toLowerCase()}`;
+    if (r.module === INDEX_MODULE || r.module === RUNTIME_MODULE) {
+      report(r, `the output module ${r.module} is reserved for redis-luagen's own ${r.module === INDEX_MODULE ? 'index' : 'runtime helper'}`, 'rename the .lua file');
+    } else if (owners.has(moduleKey)) {
+      report(r, `the output module ${r.module} is also produced by ${owners.get(moduleKey)}`, 'rename one of the .lua files');
+    } else {
+      owners.set(moduleKey, r.input.path);
+    }
+    for (const name of exportedNames(r.result.name)) {
+      if (reserved.has(name)) {
+        report(r, `the wrapper '${r.result.name}' would export '${name}', which the index exports for redis-luagen itself`, 'add ---@name with another identifier');
+        break;
+      }
+      const owner = owners.get(`name:${name}`);
+      if (owner !== undefined && owner !== r.input.path) {
+        report(r, `the wrapper '${r.result.name}' would export '${name}', which ${owner} exports too`, 'give one script another ---@name');
+        break;
+      }
+    }
+    for (const name of exportedNames(r.result.name)) if (!owners.has(`name:${name}`)) owners.set(`name:${name}`, r.input.path);
+  }
+  // Report the first owner of a colliding name too, so both files show the problem.
+  for (const r of results) {
+    if (collided.has(r.input.path)) continue;
+    for (const other of results) {
+      if (other === r || !collided.has(other.input.path)) continue;
+      const clash = exportedNames(r.result.name).some((n) => exportedNames(other.result.name).includes(n)) || r.module.toLowerCase() === other.module.toLowerCase();
+      if (clash) {
+        report(r, `the wrapper '${r.result.name}' (${r.module}) collides with ${other.input.path}`, 'give one script another ---@name or rename one file');
+        break;
+      }
+    }
+  }
+  return collided;
+}

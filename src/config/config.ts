@@ -1,0 +1,126 @@
+// Config: `redis-luagen.config.json` or the `redis-luagen` key of package.json, validated.
+// In: parsed JSON. Out: a ResolvedConfig, or a ConfigError naming the file and the key.
+// Paths in the config are relative to the folder that holds it.
+
+import { isRuleName, RULES, type RuleName } from '../diagnostics/codes.js';
+import type { Severity } from '../diagnostics/diagnostic.js';
+import type { SeverityOverrides } from '../analyze/suppressions.js';
+import type { MinifyMode } from '../compile.js';
+
+export interface Config {
+  /** Globs of .lua files, relative to the config folder. */
+  include: string[];
+  exclude: string[];
+  /** Folder the output module paths are relative to (default: the config folder). */
+  rootDir: string;
+  /** Output folder for the wrappers, the index and the runtime helper. */
+  outDir: string;
+  minify: MinifyMode;
+  rules: SeverityOverrides;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  include: ['**/*.lua'],
+  exclude: [],
+  rootDir: '.',
+  outDir: 'generated',
+  minify: 'none',
+  rules: {},
+};
+
+export const CONFIG_FILE = 'redis-luagen.config.json';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string | undefined,
+    message: string,
+  ) {
+    super(`${file}${key ? `: "${key}"` : ''}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules'];
+const SEVERITIES = ['error', 'warning', 'info', 'off'];
+
+function stringList(file: string, key: string, value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) {
+    throw new ConfigError(file, key, 'must be a glob string or an array of non-empty glob strings');
+  }
+  return value as string[];
+}
+
+function folder(file: string, key: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(file, key, 'must be a non-empty folder path');
+  return value;
+}
+
+/** Validates a parsed config object. `file` names it in errors. */
+export function validateConfig(file: string, raw: unknown): Config {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(file, undefined, 'the config must be a JSON object');
+  }
+  const input = raw as Record<string, unknown>;
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      throw new ConfigError(file, key, `unknown key (known keys: ${KNOWN_KEYS.filter((k) => k !== '$schema').join(', ')})`);
+    }
+  }
+  const config: Config = { ...DEFAULT_CONFIG, rules: {} };
+  if (input.include !== undefined) config.include = stringList(file, 'include', input.include);
+  if (input.exclude !== undefined) config.exclude = stringList(file, 'exclude', input.exclude);
+  if (input.rootDir !== undefined) config.rootDir = folder(file, 'rootDir', input.rootDir);
+  if (input.outDir !== undefined) config.outDir = folder(file, 'outDir', input.outDir);
+  if (input.minify !== undefined) {
+    if (input.minify === 'full') {
+      throw new ConfigError(file, 'minify', "'full' is not available in this version yet; use 'none' (the source is sent as is)");
+    }
+    if (input.minify !== 'none') throw new ConfigError(file, 'minify', `must be 'none' or 'full', got ${JSON.stringify(input.minify)}`);
+    config.minify = input.minify;
+  }
+  if (input.rules !== undefined) {
+    if (typeof input.rules !== 'object' || input.rules === null || Array.isArray(input.rules)) {
+      throw new ConfigError(file, 'rules', 'must be an object of rule name -> "error" | "warning" | "info" | "off"');
+    }
+    for (const [name, level] of Object.entries(input.rules as Record<string, unknown>)) {
+      const key = `rules.${name}`;
+      if (!isRuleName(name)) {
+        throw new ConfigError(file, key, `unknown rule (rules: ${Object.keys(RULES).join(', ')})`);
+      }
+      if (typeof level !== 'string' || !SEVERITIES.includes(level)) {
+        throw new ConfigError(file, key, `must be one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${JSON.stringify(level)}`);
+      }
+      if (RULES[name].fixed) {
+        throw new ConfigError(file, key, `${RULES[name].code} ${name} is an input error and cannot be changed: Redis itself would refuse the script`);
+      }
+      config.rules[name as RuleName] = level as Severity | 'off';
+    }
+  }
+  return config;
+}
+
+/** Parses config text; a JSON syntax error names the file, line and column. */
+export function parseConfigText(file: string, text: string, packageKey?: string): Config | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const m = /position (\d+)/.exec(message);
+    let where = '';
+    if (m) {
+      const before = text.slice(0, Number(m[1]));
+      const line = before.split('\n').length;
+      const column = Number(m[1]) - before.lastIndexOf('\n');
+      where = ` at line ${line}, column ${column}`;
+    }
+    throw new ConfigError(file, undefined, `invalid JSON${where}: ${message}`);
+  }
+  if (packageKey !== undefined) {
+    const section = (raw as Record<string, unknown> | null)?.[packageKey];
+    return section === undefined ? undefined : validateConfig(`${file} "${packageKey}"`, section);
+  }
+  return validateConfig(file, raw);
+}

@@ -1,0 +1,73 @@
+// luaparse behind a small typed wrapper. Every luaparse quirk is handled here and only here:
+// - it parses Lua 5.1 (`luaVersion: '5.1'`): goto, //, &, <const> are syntax errors;
+// - it does not know Redis' shebang line, so that line is blanked (same length) first;
+// - its columns are 0-based and its messages carry a "[line:col] " prefix: we use only
+//   `range` offsets and strip the prefix, positions are computed by SourceFile;
+// - string values are read in 'pseudo-latin1' mode on the UTF-8 decoded text, so any
+//   character is accepted and `value` holds the decoded string.
+
+import luaparse from 'luaparse';
+import type { Chunk, Comment } from 'luaparse';
+
+export type { Chunk, Comment };
+export type Node = luaparse.Node;
+
+export interface ParsedLua {
+  ast: Chunk;
+  comments: Comment[];
+}
+
+export interface LuaSyntaxError {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export type ParseResult = { ok: true; parsed: ParsedLua } | { ok: false; error: LuaSyntaxError };
+
+/** Parse Lua 5.1 text. `shebangEnd` is the offset where an already-validated shebang line ends. */
+export function parseLua(text: string, shebangEnd = 0): ParseResult {
+  const body = shebangEnd > 0 ? ' '.repeat(shebangEnd) + text.slice(shebangEnd) : text;
+  try {
+    const ast = luaparse.parse(body, {
+      luaVersion: '5.1',
+      comments: true,
+      locations: false,
+      ranges: true,
+      scope: true,
+      encodingMode: 'pseudo-latin1',
+    });
+    return { ok: true, parsed: { ast, comments: (ast.comments ?? []) as Comment[] } };
+  } catch (e) {
+    const err = e as { message?: string; index?: number };
+    if (typeof err.index !== 'number') throw e;
+    const start = Math.min(err.index, text.length);
+    return { ok: false, error: { message: luacStyleMessage(String(err.message)), start, end: tokenEnd(body, start) } };
+  }
+}
+
+/** Reword luaparse's messages the way luac 5.1 (and so Redis) words them, where they differ. */
+function luacStyleMessage(message: string): string {
+  const m = message.replace(/^\[\d+:\d+\] /, '');
+  const unexpected = /^unexpected (?:symbol|number|string|identifier|keyword) (.+) near .+$/.exec(m);
+  if (unexpected) return `unexpected symbol near ${unexpected[1]}`;
+  const expr = /^<expression> expected near (.+)$/.exec(m);
+  if (expr) return `unexpected symbol near ${expr[1]}`;
+  return m;
+}
+
+function tokenEnd(text: string, start: number): number {
+  if (start >= text.length) return start;
+  const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|\S)/.exec(text.slice(start));
+  return start + (m ? m[0].length : 1);
+}
+
+/** The [start, end) offsets luaparse stores on every node with `ranges: true`. */
+export function rangeOf(node: Node | Comment): [number, number] {
+  return (node as { range?: [number, number] }).range ?? [0, 0];
+}
+
+/** With `scope: true`, luaparse marks identifiers bound by a `local` (or parameter) in scope. */
+export function isLocalName(node: luaparse.Identifier): boolean {
+  return (node as { isLocal?: boolean }).isLocal === true;
+}

@@ -1,0 +1,19 @@
+// The phases of redis-luagen, in order. Each hands the next plain data; only cli/, watch/,
+// io/ and config/ touch files, the terminal or the process.
+//
+//   bytes ──encoding──▶ RL005                      parse/encoding.ts
+//         ──shebang───▶ flags | RL003               parse/shebang.ts
+//         ──parse─────▶ Lua AST + comments | RL001  parse/parse-lua.ts
+//         ──contract──▶ ScriptContract | RL002      annotations/read-contract.ts
+//         ──usage─────▶ RL102, RL401 | inferred contract + RL006   analyze/contract-usage.ts
+//         ──suppress──▶ config severities, disable comments        analyze/suppressions.ts
+//         ──text──────▶ the bytes sent (minify mode none) + SHA-1  compile.ts
+//         ──model─────▶ WrapperModel                               codegen/wrapper-model.ts
+//   project ──collisions▶ RL004                                    compile-project.ts
+//           ──codegen──▶ Map<outputPath, formatted TypeScript>     codegen/emit-wrapper.ts
+//
+// compile() runs the per-script phases; compileProject() runs them for every script, then
+// the project phases. build writes the map, check compares it with the disk, watch reruns it.
+
+export { compile } from './compile.js';
+export { compileProject } from './compile-project.js';

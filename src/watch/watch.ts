@@ -1,0 +1,114 @@
+// watch: build once, then rebuild (debounced) whenever a script or the config changes.
+// Never watches its own output folder; reloads the config when it changes; a script that
+// breaks keeps its last good wrapper (compileProject is given the files on disk); a broken
+// config is reported and the previous one stays in force until it is fixed.
+
+import { relative, resolve, sep } from 'node:path';
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import picomatch from 'picomatch';
+import { loadConfig, resolveOutDir, writeOutputs, type LoadedConfig, type WriteReport } from '../io/files.js';
+import { runProject, type ProjectRun, type RunOptions } from '../cli/run-project.js';
+
+export type BuildEvent =
+  | { kind: 'built'; run: ProjectRun; report: WriteReport; ms: number }
+  | { kind: 'error'; error: Error };
+
+export interface WatchOptions {
+  onBuild: (event: BuildEvent) => void;
+  debounceMs?: number;
+}
+
+export interface Watcher {
+  root: string;
+  /** Resolves after the build in progress (if any) and the next pending one finish. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startWatch(run: RunOptions, options: WatchOptions): Promise<Watcher> {
+  const debounceMs = options.debounceMs ?? 80;
+  let loaded: LoadedConfig = await loadConfig(run.cwd, run.config);
+  const root = loaded.root;
+  let timer: NodeJS.Timeout | undefined;
+  let building: Promise<void> = Promise.resolve();
+  let pending = false;
+
+  const outDir = () => resolveOutDir(loaded, run.cwd, run.out);
+  const isConfig = (path: string) =>
+    (loaded.file !== undefined && resolve(path) === loaded.file) || /(^|[\\/])redis-luagen\.config\.json$/.test(path);
+
+  const buildOnce = async (): Promise<void> => {
+    const started = performance.now();
+    try {
+      const project = await runProject(run, loaded);
+      const report = await writeOutputs(project.outDir, project.result.outputs, project.existing);
+      options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started });
+    } catch (e) {
+      options.onBuild({ kind: 'error', error: e as Error });
+    }
+  };
+
+  let reloadPending = false;
+  const schedule = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      pending = false;
+      const reloadConfig = reloadPending;
+      reloadPending = false;
+      building = building.then(async () => {
+        if (reloadConfig) {
+          try {
+            loaded = await loadConfig(run.cwd, run.config);
+          } catch (e) {
+            options.onBuild({ kind: 'error', error: e as Error });
+            return;
+          }
+        }
+        await buildOnce();
+      });
+    }, debounceMs);
+    pending = true;
+  };
+
+  const ignored = (path: string): boolean => {
+    const abs = resolve(path);
+    const out = outDir();
+    if (abs === out || abs.startsWith(out + sep)) return true;
+    const rel = relative(root, abs);
+    return /(^|[\\/])(node_modules|\.git)([\\/]|$)/.test(rel);
+  };
+
+  const watcher: FSWatcher = chokidarWatch(root, { ignored, ignoreInitial: true, awaitWriteFinish: false });
+  const matchesScript = (path: string): boolean => {
+    const rel = relative(root, resolve(path)).split(sep).join('/');
+    if (!rel.endsWith('.lua')) return false;
+    if (run.paths && run.paths.length) return true;
+    return picomatch(loaded.config.include)(rel) && !(loaded.config.exclude.length && picomatch(loaded.config.exclude)(rel));
+  };
+  const onChange = (path: string): void => {
+    if (isConfig(path)) {
+      reloadPending = true;
+      schedule();
+    } else if (matchesScript(path)) {
+      schedule();
+    }
+  };
+  watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
+  await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
+  building = buildOnce();
+  await building;
+
+  return {
+    root,
+    async idle() {
+      while (pending || timer) await new Promise((r) => setTimeout(r, debounceMs));
+      await building;
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+      await building;
+      await watcher.close();
+    },
+  };
+}
