@@ -344,10 +344,11 @@ export async function runScript<R>(spec: ScriptSpec, client: Client, params: unk
  */
 export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, params: unknown): Promise<R> {
   const { keys, args } = encodeParams(spec, params);
-  const target = chain as unknown as { isCluster?: boolean; redis?: unknown };
+  const target = chain as unknown as ChainInternals;
   if (target.isCluster) checkSlots(spec, keys, keyPrefixOf(target.redis ?? chain));
+  const command = spec.readOnly ? 'eval_ro' : 'eval';
   const result = new Promise<R>((resolve, reject) => {
-    const callback = (err: Error | null | undefined, reply?: unknown): void => {
+    const settle = (err: Error | null | undefined, reply?: unknown): void => {
       if (err) {
         reject(wrapError(spec, err));
         return;
@@ -358,18 +359,61 @@ export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, para
         reject(e);
       }
     };
-    (chain as unknown as { call(...a: unknown[]): unknown }).call(
-      spec.readOnly ? 'eval_ro' : 'eval',
-      spec.lua,
-      keys.length,
-      ...keys,
-      ...args,
-      callback,
-    );
+    if ((target._transactions ?? 0) > 0) {
+      // Inside multi() each command's own reply is "QUEUED": the real one is in EXEC's reply.
+      // The queue holds MULTI first, so this command's EXEC index is the queue length - 1.
+      pendingOf(target).push({ index: chain.length - 1, settle });
+      target.call(command, spec.lua, keys.length, ...keys, ...args);
+    } else {
+      target.call(command, spec.lua, keys.length, ...keys, ...args, settle);
+    }
   });
   // The caller may read results from exec() only; an ignored rejection must not crash the process.
   result.catch(() => undefined);
   return result;
+}
+
+interface Pending {
+  index: number;
+  settle: (err: Error | null | undefined, reply?: unknown) => void;
+}
+
+interface ChainInternals {
+  isCluster?: boolean;
+  redis?: unknown;
+  _transactions?: number;
+  call(...args: unknown[]): unknown;
+  exec(...args: unknown[]): Promise<unknown>;
+  [PENDING]?: Pending[];
+}
+
+const PENDING = Symbol('redis-luagen pending results');
+
+/** Hooks exec() of a multi() once, to settle the queued scripts from EXEC's reply. */
+function pendingOf(target: ChainInternals): Pending[] {
+  const existing = target[PENDING];
+  if (existing) return existing;
+  const pending: Pending[] = [];
+  target[PENDING] = pending;
+  const exec = target.exec;
+  target.exec = function (this: ChainInternals, ...execArgs: unknown[]): Promise<unknown> {
+    const promise = exec.apply(this, execArgs);
+    promise.then(
+      (results) => {
+        const rows = Array.isArray(results) ? (results as Array<[Error | null, unknown]>) : [];
+        for (const p of pending) {
+          const row = rows[p.index];
+          if (row) p.settle(row[0], row[1]);
+          else p.settle(new Error('the transaction was discarded (EXEC returned no reply for this command)'));
+        }
+      },
+      (error: unknown) => {
+        for (const p of pending) p.settle(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    return promise;
+  };
+  return pending;
 }
 
 /**
