@@ -122,7 +122,8 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
   // 5. Contract against body.
   const usage = collectUsage(parsed.ast);
   if (contract.declared) {
-    diagnostics.push(...checkUsage(file, contract, usage));
+    // A malformed contract would make every KEYS/ARGV use look out of range: report it alone.
+    if (contractDiagnostics.length === 0) diagnostics.push(...checkUsage(file, contract, usage));
   } else {
     inferContract(contract, usage);
     const firstStatement = parsed.ast.body[0];

@@ -190,9 +190,12 @@ class Cursor {
     return m[0];
   }
 
+  /** The next word (after any spaces), without consuming it. */
   peekWord(): { text: string; start: number; end: number } {
-    const m = /^\S*/.exec(this.text.slice(this.pos)) as RegExpExecArray;
-    return { text: m[0], start: this.offset, end: this.offset + Math.max(1, m[0].length) };
+    const m = /^(\s*)(\S*)/.exec(this.text.slice(this.pos)) as RegExpExecArray;
+    const start = this.offset + (m[1] as string).length;
+    const word = m[2] as string;
+    return { text: word, start, end: start + Math.max(1, word.length) };
   }
 
   rest(): string {
@@ -360,10 +363,8 @@ function readWrapperName(c: Cursor): { value: string; start: number; end: number
   c.match(/^\S+/);
   const extra = c.rest();
   if (extra) {
-    const x = c.peekWord();
-    c.skipSpace();
-    const y = c.peekWord();
-    throw new ContractError(`unexpected '${extra}' after ---@name ${w.text}`, y.start || x.start, y.start + extra.length, '---@name takes one identifier and nothing else');
+    const next = c.peekWord();
+    throw new ContractError(`unexpected '${extra}' after ---@name ${w.text}`, next.start, next.start + extra.length, '---@name takes one identifier and nothing else');
   }
   return { value: w.text, start: w.start, end: w.end };
 }

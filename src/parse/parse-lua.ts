@@ -41,8 +41,15 @@ export function parseLua(text: string, shebangEnd = 0): ParseResult {
   } catch (e) {
     const err = e as { message?: string; index?: number };
     if (typeof err.index !== 'number') throw e;
-    const start = Math.min(err.index, text.length);
-    return { ok: false, error: { message: luacStyleMessage(String(err.message)), start, end: tokenEnd(body, start) } };
+    const message = luacStyleMessage(String(err.message));
+    let start = Math.min(err.index, text.length);
+    // luaparse reports some errors (an unfinished string) after the token: point at the token.
+    const near = /near '(.+)'$/.exec(message)?.[1];
+    if (near && near !== '<eof>' && !body.startsWith(near, start)) {
+      const at = body.lastIndexOf(near, start);
+      if (at >= 0) start = at;
+    }
+    return { ok: false, error: { message, start, end: tokenEnd(body, start) } };
   }
 }
 
