@@ -1,0 +1,285 @@
+// The command line, run in-process on temporary projects: exit codes, writes only what
+// changed, atomic writes, stale output removal, check's drift detection, every format,
+// config errors. One test runs the real bin in a child process.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+
+const REPO = join(import.meta.dirname, '..');
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'redis-luagen-cli-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false });
+  return { code, stdout, stderr };
+}
+
+const GET = '---@key k\n---@return string?\nreturn redis.call("GET", KEYS[1])\n';
+const INCR = '---@key counter\n---@arg by integer\n---@return integer\nreturn redis.call("INCRBY", KEYS[1], ARGV[1])\n';
+const CONFIG = JSON.stringify({ include: ['lua/**/*.lua'], rootDir: 'lua', outDir: 'gen' });
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
+      else out.push(`${prefix}${e.name}`);
+    }
+  };
+  if (existsSync(dir)) walk(dir, '');
+  return out.sort();
+}
+
+describe('usage', () => {
+  it('prints help with exit 0', async () => {
+    const r = await cli(REPO, '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('redis-luagen build [paths..]');
+  });
+
+  it.each([
+    [[], 'missing command'],
+    [['compile'], "unknown command 'compile'"],
+    [['build', '--nope'], "Unknown option '--nope'"],
+    [['check', '--format', 'xml'], '--format must be one of pretty, plain, json, github, sarif'],
+    [['check', '--max-warnings', 'many'], "--max-warnings must be a whole number >= 0, got 'many'"],
+  ])('exits 2 for %j', async (argv, message) => {
+    const r = await cli(REPO, ...(argv as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('build', () => {
+  it('writes wrappers, index and runtime, then only what changed, and removes stale outputs', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/get-value.lua': GET, 'lua/counters/incr.lua': INCR });
+    const first = await cli(dir, 'build');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^redis-luagen: 2 scripts, 4 written, 0 unchanged, 0 removed in gen, 0 errors, 0 warnings in \d+ ms\n$/);
+    expect(listFiles(join(dir, 'gen'))).toEqual(['counters/incr.ts', 'get-value.ts', 'index.ts', 'redis-luagen-runtime.ts']);
+
+    const mtime = statSync(join(dir, 'gen/get-value.ts')).mtimeMs;
+    const second = await cli(dir, 'build');
+    expect(second.stderr).toContain('0 written, 4 unchanged, 0 removed');
+    expect(statSync(join(dir, 'gen/get-value.ts')).mtimeMs).toBe(mtime);
+
+    writeFileSync(join(dir, 'lua/counters/incr.lua'), INCR.replace('---@return integer', '---@return integer the new value'));
+    const third = await cli(dir, 'build');
+    expect(third.stderr).toContain('1 written, 3 unchanged, 0 removed');
+
+    rmSync(join(dir, 'lua/counters/incr.lua'));
+    writeFileSync(join(dir, 'gen/notes.ts'), '// my own file, not generated\n');
+    const fourth = await cli(dir, 'build');
+    expect(fourth.stderr).toContain('1 written, 2 unchanged, 1 removed');
+    expect(listFiles(join(dir, 'gen'))).toEqual(['get-value.ts', 'index.ts', 'notes.ts', 'redis-luagen-runtime.ts']);
+    expect(readFileSync(join(dir, 'gen/index.ts'), 'utf8')).not.toContain('incr');
+  });
+
+  it('builds the good scripts when one has an error, keeps its last good wrapper, exits 1', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/get-value.lua': GET, 'lua/incr.lua': INCR });
+    expect((await cli(dir, 'build')).code).toBe(0);
+    const good = readFileSync(join(dir, 'gen/incr.ts'), 'utf8');
+    writeFileSync(join(dir, 'lua/incr.lua'), INCR.replace('integer\nreturn', 'integer\nreturn +'));
+    writeFileSync(join(dir, 'lua/fresh.lua'), '---@return integr\nreturn 1\n');
+    writeFileSync(join(dir, 'lua/get-value.lua'), GET.replace('string?', 'string? the value'));
+    const r = await cli(dir, 'build', '--format', 'plain');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      "lua/incr.lua:4:8: error RL001 syntax-error unexpected symbol near '+'\n" +
+        "lua/fresh.lua:1:12: error RL002 bad-annotation unknown return type 'integr'\n",
+    );
+    expect(r.stderr).toContain('3 scripts, 2 not built');
+    expect(readFileSync(join(dir, 'gen/incr.ts'), 'utf8')).toBe(good);
+    expect(existsSync(join(dir, 'gen/fresh.ts'))).toBe(false);
+    expect(readFileSync(join(dir, 'gen/get-value.ts'), 'utf8')).toContain('the value');
+    expect(readFileSync(join(dir, 'gen/index.ts'), 'utf8')).toContain("from './incr.js'");
+  });
+
+  it('leaves no temporary file behind', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/a.lua': GET, 'lua/b.lua': INCR });
+    await cli(dir, 'build');
+    expect(listFiles(join(dir, 'gen')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('takes paths and --out on the command line, and the config from package.json', async () => {
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'x', 'redis-luagen': { outDir: 'from-pkg' } }),
+      'scripts/a.lua': GET,
+      'other/b.lua': INCR,
+    });
+    expect((await cli(dir, 'build', 'scripts', '--out', 'out')).code).toBe(0);
+    expect(listFiles(join(dir, 'out'))).toEqual(['index.ts', 'redis-luagen-runtime.ts', 'scripts/a.ts']);
+    expect((await cli(dir, 'build')).code).toBe(0);
+    expect(listFiles(join(dir, 'from-pkg'))).toEqual(['index.ts', 'other/b.ts', 'redis-luagen-runtime.ts', 'scripts/a.ts']);
+  });
+
+  it('reports RL004 for two scripts with one wrapper name, on both files', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/a/get-value.lua': GET, 'lua/b/get_value.lua': GET });
+    const r = await cli(dir, 'build', '--format', 'plain');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      "lua/a/get-value.lua:1:1: error RL004 name-collision the wrapper 'getValue' (a/get-value.ts) collides with lua/b/get_value.lua\n" +
+        "lua/b/get_value.lua:1:1: error RL004 name-collision the wrapper 'getValue' would export 'getValue', which lua/a/get-value.lua exports too\n",
+    );
+  });
+});
+
+describe('check', () => {
+  it('passes on fresh output and reports missing, stale and extra files', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/a.lua': GET, 'lua/b.lua': INCR });
+    expect((await cli(dir, 'check')).code).toBe(1);
+    await cli(dir, 'build');
+    const clean = await cli(dir, 'check');
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toContain('0 generated files out of date');
+
+    writeFileSync(join(dir, 'lua/a.lua'), GET.replace('string?', 'string? changed'));
+    rmSync(join(dir, 'gen/b.ts'));
+    writeFileSync(join(dir, 'gen/gone.ts'), '// Code generated by redis-luagen from lua/gone.lua. DO NOT EDIT.\n');
+    const before = listFiles(join(dir, 'gen'));
+    const r = await cli(dir, 'check');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('redis-luagen: gen/a.ts: stale\n');
+    expect(r.stderr).toContain('redis-luagen: gen/b.ts: missing\n');
+    expect(r.stderr).toContain('redis-luagen: gen/gone.ts: extra (its source is gone)\n');
+    expect(listFiles(join(dir, 'gen'))).toEqual(before);
+  });
+
+  it('fails on errors, and on warnings above --max-warnings', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/legacy.lua': 'return redis.call("GET", KEYS[1])\n' });
+    await cli(dir, 'build');
+    expect((await cli(dir, 'check')).code).toBe(0);
+    const strict = await cli(dir, 'check', '--max-warnings', '0');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('1 warnings exceed --max-warnings 0');
+  });
+
+  it('prints every format', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/bad.lua': '---@key k\n---@arg n integr\nreturn 1\n' });
+    const json = await cli(dir, 'check', '--format', 'json');
+    expect(JSON.parse(json.stdout)).toEqual([
+      {
+        code: 'RL002',
+        rule: 'bad-annotation',
+        severity: 'error',
+        message: "unknown type 'integr'",
+        file: 'lua/bad.lua',
+        line: 2,
+        column: 11,
+        endLine: 2,
+        endColumn: 17,
+        hint: "types: string, integer, number, boolean, buffer, json, or a union of string literals such as 'asc'|'desc'",
+      },
+    ]);
+    const plain = await cli(dir, 'check', '--format', 'plain');
+    expect(plain.stdout).toBe("lua/bad.lua:2:11: error RL002 bad-annotation unknown type 'integr'\n");
+    const github = await cli(dir, 'check', '--format', 'github');
+    expect(github.stdout).toBe(
+      "::error file=lua/bad.lua,line=2,col=11,endLine=2,endColumn=17,title=RL002 bad-annotation::unknown type 'integr' (hint: types: string, integer, number, boolean, buffer, json, or a union of string literals such as 'asc'|'desc')\n",
+    );
+    const sarif = JSON.parse((await cli(dir, 'check', '--format', 'sarif')).stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results[0]).toMatchObject({
+      ruleId: 'RL002',
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'lua/bad.lua' }, region: { startLine: 2, startColumn: 11, endLine: 2, endColumn: 17 } } }],
+    });
+    expect(sarif.runs[0].tool.driver.rules[sarif.runs[0].results[0].ruleIndex].name).toBe('bad-annotation');
+    const pretty = await cli(dir, 'check');
+    expect(pretty.stdout).toBe(
+      "error RL002 bad-annotation: unknown type 'integr'\n" +
+        '  --> lua/bad.lua:2:11\n' +
+        '    |\n' +
+        '  2 | ---@arg n integr\n' +
+        '    |           ^^^^^^\n' +
+        "  = hint: types: string, integer, number, boolean, buffer, json, or a union of string literals such as 'asc'|'desc'\n",
+    );
+  });
+
+  it('makes file paths relative to the working directory', async () => {
+    const dir = project({ 'app/redis-luagen.config.json': CONFIG, 'app/lua/bad.lua': '---@return integr\nreturn 1\n' });
+    const r = await cli(dir, 'check', '--config', 'app/redis-luagen.config.json', '--format', 'plain');
+    expect(r.stdout).toBe("app/lua/bad.lua:1:12: error RL002 bad-annotation unknown return type 'integr'\n");
+  });
+});
+
+describe('config errors exit 2 and name the key', () => {
+  it.each([
+    [{ inclde: ['*.lua'] }, 'redis-luagen.config.json: "inclde": unknown key'],
+    [{ include: 5 }, '"include": must be a glob string or an array'],
+    [{ minify: 'fast' }, `"minify": must be 'none' or 'full', got "fast"`],
+    [{ minify: 'full' }, `"minify": 'full' is not available in this version yet`],
+    [{ rules: { 'unused-keys': 'off' } }, '"rules.unused-keys": unknown rule'],
+    [{ rules: { 'unused-key': 'loud' } }, '"rules.unused-key": must be one of "error", "warning", "info", "off", got "loud"'],
+    [{ rules: { 'syntax-error': 'off' } }, '"rules.syntax-error": RL001 syntax-error is an input error and cannot be changed'],
+    [{ outDir: '' }, '"outDir": must be a non-empty folder path'],
+  ])('%j', async (config, message) => {
+    const dir = project({ 'redis-luagen.config.json': JSON.stringify(config), 'a.lua': GET });
+    const r = await cli(dir, 'build');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`redis-luagen: config error: ${message.startsWith('redis-luagen.config.json') ? '' : 'redis-luagen.config.json: '}${message}`);
+    expect(existsSync(join(dir, 'generated'))).toBe(false);
+  });
+
+  it('reports invalid JSON with line and column', async () => {
+    const dir = project({ 'redis-luagen.config.json': '{\n  "outDir": "x",\n  oops\n}\n' });
+    const r = await cli(dir, 'check');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/config error: redis-luagen\.config\.json: invalid JSON at line 3, column 3/);
+  });
+
+  it('reports a missing --config file', async () => {
+    const dir = project({});
+    const r = await cli(dir, 'build', '--config', 'nope.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('config error: nope.json: cannot read the config file');
+  });
+
+  it('severities from the config apply', async () => {
+    const dir = project({
+      'redis-luagen.config.json': JSON.stringify({ rules: { 'missing-contract': 'error', 'unused-key': 'off' } }),
+      'legacy.lua': 'return redis.call("GET", KEYS[1])\n',
+      'unused.lua': '---@key k\n---@key spare\n---@return string?\nreturn redis.call("GET", KEYS[1])\n',
+    });
+    const r = await cli(dir, 'check', '--format', 'plain');
+    expect(r.stdout).toBe(
+      'legacy.lua:1:1: error RL006 missing-contract no contract: inferred 1 key (key1) and no args of type string; the reply is typed as any\n',
+    );
+  });
+});
+
+describe('the installed bin', () => {
+  it('checks the example project from a child process with exit code 0', () => {
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/redis-luagen.js'), 'check', '--config', 'generated-example/redis-luagen.config.json'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toMatch(/9 scripts, 0 generated files out of date, 0 errors, 1 warning/);
+    expect(r.status).toBe(0);
+  });
+
+  it('exits 1 on findings and 2 on usage errors', () => {
+    const dir = project({ 'a.lua': 'return +\n' });
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/redis-luagen.js'), ...args], { cwd: dir, encoding: 'utf8' });
+    expect(run('check').status).toBe(1);
+    expect(run('frobnicate').status).toBe(2);
+  });
+});

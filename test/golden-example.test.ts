@@ -1,0 +1,40 @@
+// generated-example/ is rebuilt in memory and must equal the committed output byte for
+// byte, with no missing or extra generated file. UPDATE_GOLDEN=1 rewrites it.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileProject } from '../src/compile-project.js';
+import { findScripts, loadConfig, readGenerated, readRuntimeTemplate, readScripts, writeOutputs } from '../src/io/files.js';
+import { updating } from './support/golden.js';
+
+const EXAMPLE = join(import.meta.dirname, '..', 'generated-example');
+
+describe('generated-example', () => {
+  it('is exactly what the tool generates', async () => {
+    const loaded = await loadConfig(EXAMPLE);
+    const paths = await findScripts(loaded, EXAMPLE);
+    expect(paths.length).toBe(9);
+    const result = await compileProject({
+      config: loaded.config,
+      files: await readScripts(EXAMPLE, paths),
+      runtimeTemplate: readRuntimeTemplate(),
+    });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.scripts.every((s) => s.status === 'built')).toBe(true);
+    const outDir = join(EXAMPLE, loaded.config.outDir);
+    const onDisk = await readGenerated(outDir);
+    if (updating) await writeOutputs(outDir, result.outputs, onDisk);
+    else {
+      expect([...onDisk.keys()].sort()).toEqual([...result.outputs.keys()].sort());
+      for (const [path, text] of result.outputs) expect(onDisk.get(path), path).toBe(text);
+    }
+  });
+
+  it('is deterministic: two runs give identical bytes', async () => {
+    const loaded = await loadConfig(EXAMPLE);
+    const files = await readScripts(EXAMPLE, await findScripts(loaded, EXAMPLE));
+    const input = { config: loaded.config, files, runtimeTemplate: readRuntimeTemplate() };
+    const a = await compileProject(input);
+    const b = await compileProject({ ...input, files: [...files].reverse() });
+    expect([...b.outputs]).toEqual([...a.outputs]);
+  });
+});
