@@ -103,8 +103,8 @@ describe('build', () => {
     const r = await cli(dir, 'build', '--format', 'plain');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
-      "lua/incr.lua:4:8: error RL001 syntax-error unexpected symbol near '+'\n" +
-        "lua/fresh.lua:1:12: error RL002 bad-annotation unknown return type 'integr'\n",
+      "lua/fresh.lua:1:12: error RL002 bad-annotation unknown return type 'integr'\n" +
+        "lua/incr.lua:4:8: error RL001 syntax-error unexpected symbol near '+'\n",
     );
     expect(r.stderr).toContain('3 scripts, 2 not built');
     expect(readFileSync(join(dir, 'gen/incr.ts'), 'utf8')).toBe(good);
