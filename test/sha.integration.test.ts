@@ -48,3 +48,28 @@ describe('SHA-1 against SCRIPT LOAD', () => {
     }
   });
 });
+
+describe('RL001 agrees with the Lua compiler inside Redis', () => {
+  const syntax = readdirSync(join(ROOT, 'fixtures/diagnostics'))
+    .filter((f) => f.startsWith('syntax-') && f.endsWith('.lua'))
+    .sort();
+  let redis: Redis;
+  beforeAll(() => {
+    redis = standalone();
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  it.each(syntax)('%s is refused by SCRIPT LOAD on the line we report', async (file) => {
+    const bytes = readFileSync(join(ROOT, 'fixtures/diagnostics', file));
+    const ours = compile(bytes, { path: file }).diagnostics.find((d) => d.code === 'RL001');
+    expect(ours).toBeDefined();
+    const error = (await redis.script('LOAD', bytes).catch((e: Error) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    const m = /^ERR Error compiling script \(new function\): user_script:(\d+): (.*)$/.exec(error.message);
+    expect(m, error.message).not.toBeNull();
+    // Redis names the line where the parser stopped; an unclosed block ends at <eof>.
+    expect(Number(m![1])).toBe(ours!.line);
+  });
+});
