@@ -283,3 +283,19 @@ describe('the installed bin', () => {
     expect(run('frobnicate').status).toBe(2);
   });
 });
+
+describe('watch from the command line', () => {
+  it('builds, keeps running until stopped, then exits 0', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/a.lua': GET });
+    let stop: () => void = () => undefined;
+    const untilStopped = new Promise<void>((r) => (stop = r));
+    let stderr = '';
+    const running = main(['watch'], { cwd: dir, stdout: () => undefined, stderr: (t) => (stderr += t), color: false, untilStopped });
+    const deadline = Date.now() + 10000;
+    while (!stderr.includes('watching') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(stderr).toMatch(/1 script, 3 written, 0 removed, 0 errors, 0 warnings in \d+ ms\nredis-luagen: watching \. \(Ctrl-C to stop\)\n$/);
+    expect(existsSync(join(dir, 'gen/a.ts'))).toBe(true);
+    stop();
+    expect(await running).toBe(0);
+  });
+});

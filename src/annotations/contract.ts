@@ -1,20 +1,12 @@
 // ScriptContract: what a script promises its callers, read from its `---` comment block
 // (or inferred from KEYS[n]/ARGV[n] when the script has none).
 
-export type ArgType =
-  | { kind: 'string' }
-  | { kind: 'integer' }
-  | { kind: 'number' }
-  | { kind: 'boolean' }
-  | { kind: 'buffer' }
-  | { kind: 'json' }
-  | { kind: 'literal'; values: string[] };
+// The type descriptors are the runtime helper's own: the generated specs are checked
+// against the same definitions the runtime decodes with.
+import type { ArgKind, ReturnKind } from '../../templates/runtime.js';
 
-export type ReturnType =
-  | { kind: 'integer' | 'string' | 'boolean' | 'status' | 'nil' | 'hash' | 'json' | 'any' }
-  | { kind: 'optional'; of: ReturnType }
-  | { kind: 'array'; of: ReturnType }
-  | { kind: 'tuple'; items: ReturnType[] };
+export type ArgType = ArgKind;
+export type ReturnType = ReturnKind;
 
 export interface Span {
   start: number;
