@@ -101,7 +101,8 @@ function checkCollisions(
   const collided = new Set<string>();
   const report = (r: { input: ScriptInput; result: CompileResult }, message: string, hint: string) => {
     collided.add(r.input.path);
-    diagnostics.push(makeDiagnostic(r.result.file, { rule: 'name-collision', start: 0, end: 0, message, hint }));
+    const { start, end } = r.result.nameSpan;
+    diagnostics.push(makeDiagnostic(r.result.file, { rule: 'name-collision', start, end, message, hint }));
   };
   for (const r of results) {
     const moduleKey = `module:${r.module.toLowerCase()}`;

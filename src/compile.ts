@@ -32,6 +32,8 @@ export interface CompileResult {
   model?: WrapperModel;
   /** The wrapper name, also when the script has errors (for collision checks). */
   name: string;
+  /** Where the name comes from: the ---@name annotation, else the start of the file. */
+  nameSpan: { start: number; end: number };
 }
 
 export function sha1Hex(text: string | Uint8Array): string {
@@ -41,7 +43,8 @@ export function sha1Hex(text: string | Uint8Array): string {
 export function compile(source: string | Uint8Array, options: CompileOptions): CompileResult {
   const file = createSourceFile(options.path, source);
   const fallbackName = wrapperNameFromPath(options.path);
-  const result = (diagnostics: Diagnostic[], name = fallbackName): CompileResult => ({ file, diagnostics, name });
+  let nameSpan = { start: 0, end: 0 };
+  const result = (diagnostics: Diagnostic[], name = fallbackName): CompileResult => ({ file, diagnostics, name, nameSpan });
 
   // 1. Encoding: a BOM or bad UTF-8 stops here (Redis refuses a BOM; positions need UTF-8).
   const encoding = findEncodingProblem(file.bytes);
@@ -107,6 +110,7 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
   const { contract, diagnostics: contractDiagnostics } = readContract(file, parsed);
   diagnostics.push(...contractDiagnostics);
   const name = contract.name?.value ?? fallbackName;
+  if (contract.name) nameSpan = { start: contract.name.start, end: contract.name.end };
   if (!contract.name && !isValidWrapperName(name)) {
     diagnostics.push(
       makeDiagnostic(file, {
@@ -161,7 +165,7 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     readOnly: shebang?.flags.includes('no-writes') ?? false,
     flags: shebang?.flags ?? [],
   };
-  return { file, diagnostics: final, model, name };
+  return { file, diagnostics: final, model, name, nameSpan };
 }
 
 function describeInferred(contract: ScriptContract): string {

@@ -299,3 +299,15 @@ describe('watch from the command line', () => {
     expect(await running).toBe(0);
   });
 });
+
+describe('RL004 points at ---@name when there is one', () => {
+  it('reports the annotation position', async () => {
+    const dir = project({
+      'redis-luagen.config.json': CONFIG,
+      'lua/a.lua': GET,
+      'lua/b.lua': '--- reads\n---@name a\n' + GET,
+    });
+    const r = await cli(dir, 'check', '--format', 'plain');
+    expect(r.stdout).toContain("lua/b.lua:2:10: error RL004 name-collision the wrapper 'a' would export 'a', which lua/a.lua exports too\n");
+  });
+});
