@@ -10,7 +10,8 @@ import { readShebang, type Shebang } from './parse/shebang.js';
 import { parseLua, rangeOf, type ParsedLua } from './parse/parse-lua.js';
 import { readContract, wrapperNameFromPath, isValidWrapperName } from './annotations/read-contract.js';
 import type { ScriptContract } from './annotations/contract.js';
-import { checkUsage, collectUsage, inferContract } from './analyze/contract-usage.js';
+import { collectUsage, inferContract } from './analyze/contract-usage.js';
+import { analyzeScript } from './analyze/analyze-script.js';
 import { applySuppressions, type SeverityOverrides } from './analyze/suppressions.js';
 import { pascalCase, type WrapperModel } from './codegen/wrapper-model.js';
 
@@ -123,12 +124,9 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     );
   }
 
-  // 5. Contract against body.
+  // 5. Analysis: the contract against the body, keys, commands, sandbox, replies.
   const usage = collectUsage(parsed.ast);
-  if (contract.declared) {
-    // A malformed contract would make every KEYS/ARGV use look out of range: report it alone.
-    if (contractDiagnostics.length === 0) diagnostics.push(...checkUsage(file, contract, usage));
-  } else {
+  if (!contract.declared) {
     inferContract(contract, usage);
     const firstStatement = parsed.ast.body[0];
     const first = firstStatement ? rangeOf(firstStatement)[0] : shebangEnd;
@@ -142,6 +140,17 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
       }),
     );
   }
+  diagnostics.push(
+    ...analyzeScript({
+      file,
+      parsed,
+      contract,
+      flags: shebang?.flags ?? (sb.kind === 'error' ? [] : undefined),
+      usage,
+      // A malformed contract would make every KEYS/ARGV use look out of range: report it alone.
+      contractBroken: contractDiagnostics.length > 0,
+    }),
+  );
 
   // 6. Severity overrides and disable comments.
   const final = applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {});

@@ -1,14 +1,10 @@
-// Compares the contract with the body: which KEYS[n] / ARGV[n] the script reads.
-// In: contract, AST. Out: RL102 (index beyond the contract), RL401 (declared, never read),
-// and, for a script without a contract, the inferred keys and args (RL006).
+// Which KEYS[n] / ARGV[n] the script reads (used by RL102 and RL401), and, for a script
+// without a contract, the keys and args inferred from them (RL006).
 // A use of the global KEYS/ARGV other than `KEYS[<integer literal>]` (a loop, unpack, #KEYS,
 // an alias) is "dynamic": it may read any index, so every declared entry counts as read.
 
 import { isLocalName, rangeOf, type Chunk, type Node } from '../parse/parse-lua.js';
-import type { SourceFile } from '../source/source-file.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { makeDiagnostic } from '../diagnostics/report.js';
-import type { ArgSpec, KeySpec, ScriptContract } from '../annotations/contract.js';
+import type { ScriptContract } from '../annotations/contract.js';
 import { walk } from './walk.js';
 
 interface IndexUse {
@@ -44,68 +40,6 @@ export function collectUsage(ast: Chunk): ContractUsage {
     table.dynamic = true;
   });
   return usage;
-}
-
-export function checkUsage(file: SourceFile, contract: ScriptContract, usage: ContractUsage): Diagnostic[] {
-  return [
-    ...checkTable(file, 'KEYS', '---@key', contract.keys, usage.keys),
-    ...checkTable(file, 'ARGV', '---@arg', contract.args, usage.args),
-  ];
-}
-
-function checkTable(
-  file: SourceFile,
-  table: 'KEYS' | 'ARGV',
-  tag: string,
-  specs: readonly (KeySpec | ArgSpec)[],
-  usage: TableUsage,
-): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const variadic = specs.length > 0 && (specs[specs.length - 1] as KeySpec | ArgSpec).variadic;
-  const fixed = variadic ? specs.length - 1 : specs.length;
-  const what = table === 'KEYS' ? 'key' : 'arg';
-  for (const use of usage.literal) {
-    if (use.index >= 1 && (variadic || use.index <= fixed)) continue;
-    const declared = specs.length === 0 ? `no ${what}s are declared` : `${specs.length} ${what}${specs.length === 1 ? ' is' : 's are'} declared (${specs.map((s) => (s.variadic ? '...' : '') + s.name).join(', ')})`;
-    out.push(
-      makeDiagnostic(file, {
-        rule: 'keys-out-of-range',
-        start: use.start,
-        end: use.end,
-        message:
-          use.index < 1
-            ? `${table}[${use.index}] is always nil: Lua tables count from 1`
-            : `${table}[${use.index}] is beyond the contract: ${declared}`,
-        hint:
-          use.index < 1
-            ? `the first ${what} is ${table}[1]`
-            : `declare it with ${tag} ${table === 'KEYS' ? 'name [text]' : 'name type [text]'} (the ${ordinal(use.index)} ${tag} line), or fix the index`,
-      }),
-    );
-  }
-  specs.forEach((spec, i) => {
-    const position = i + 1;
-    const read =
-      usage.dynamic || usage.literal.some((u) => (spec.variadic ? u.index >= position : u.index === position));
-    if (read) return;
-    out.push(
-      makeDiagnostic(file, {
-        rule: 'unused-key',
-        start: spec.start,
-        end: spec.end,
-        message: spec.variadic
-          ? `${what} list '...${spec.name}' (${table}[${position}] onwards) is declared but never read`
-          : `${what} '${spec.name}' (${table}[${position}]) is declared but never read`,
-        hint: `read it with ${table}[${position}], or remove the ${tag} line (callers then stop sending it)`,
-      }),
-    );
-  });
-  return out;
-}
-
-function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${s}`;
 }
 
 /** Keys and args of a script without a contract: key1..keyN / arg1..argN (string), plus a variadic tail when used dynamically. */

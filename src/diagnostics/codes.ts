@@ -55,12 +55,152 @@ export const RULES = {
     fixed: false,
     summary: 'no ---@key/---@arg contract: keys and args were inferred',
   },
+  'undeclared-key': {
+    code: 'RL101',
+    rule: 'undeclared-key',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'a key argument that does not come from KEYS',
+  },
   'keys-out-of-range': {
     code: 'RL102',
     rule: 'keys-out-of-range',
     defaultSeverity: 'error',
     fixed: false,
     summary: 'KEYS[n] / ARGV[n] beyond the contract',
+  },
+  'dynamic-command': {
+    code: 'RL103',
+    rule: 'dynamic-command',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'command name not known at build time',
+  },
+  'unknown-command': {
+    code: 'RL104',
+    rule: 'unknown-command',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'command not in the command table',
+  },
+  'command-not-allowed': {
+    code: 'RL105',
+    rule: 'command-not-allowed',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'a command Redis refuses in scripts',
+  },
+  'write-in-read-only': {
+    code: 'RL106',
+    rule: 'write-in-read-only',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'a write command reachable in a no-writes script',
+  },
+  'could-be-read-only': {
+    code: 'RL107',
+    rule: 'could-be-read-only',
+    defaultSeverity: 'info',
+    fixed: false,
+    summary: 'no write command is reachable but the script is not no-writes',
+  },
+  'cross-slot-command': {
+    code: 'RL108',
+    rule: 'cross-slot-command',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'a command that reaches keys it does not name (SORT BY/GET)',
+  },
+  'wrong-arity': {
+    code: 'RL109',
+    rule: 'wrong-arity',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'an argument count the command refuses',
+  },
+  'derived-key': {
+    code: 'RL110',
+    rule: 'derived-key',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'a key built from a declared key',
+  },
+  'key-as-value': {
+    code: 'RL111',
+    rule: 'key-as-value',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'a KEYS value passed where the command expects a field or value',
+  },
+  'global-write': {
+    code: 'RL201',
+    rule: 'global-write',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'assigning a global',
+  },
+  'undefined-global': {
+    code: 'RL202',
+    rule: 'undefined-global',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'reading a global the Redis sandbox does not have',
+  },
+  'unknown-member': {
+    code: 'RL203',
+    rule: 'unknown-member',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'an unknown member of a Redis library table',
+  },
+  'unsafe-error-value': {
+    code: 'RL204',
+    rule: 'unsafe-error-value',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'error(x) with a value that crashes Redis 7.0',
+  },
+  'dynamic-code': {
+    code: 'RL205',
+    rule: 'dynamic-code',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'loadstring / load',
+  },
+  'float-return': {
+    code: 'RL301',
+    rule: 'float-return',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'a non-integer number returned',
+  },
+  'nil-in-array': {
+    code: 'RL302',
+    rule: 'nil-in-array',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'a returned array that may hold nil',
+  },
+  'table-keys-dropped': {
+    code: 'RL303',
+    rule: 'table-keys-dropped',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'a returned table with string keys',
+  },
+  'return-mismatch': {
+    code: 'RL304',
+    rule: 'return-mismatch',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'a return value that cannot be the @return type',
+  },
+  'resp3-switch': {
+    code: 'RL305',
+    rule: 'resp3-switch',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'redis.setresp(3) changes how replies convert',
   },
   'unused-key': {
     code: 'RL401',
@@ -69,6 +209,13 @@ export const RULES = {
     fixed: false,
     summary: 'a declared key or arg never read',
   },
+  'unused-local': {
+    code: 'RL402',
+    rule: 'unused-local',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'a local never read',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleName = keyof typeof RULES;
@@ -76,6 +223,9 @@ export type RuleName = keyof typeof RULES;
 export function isRuleName(name: string): name is RuleName {
   return Object.prototype.hasOwnProperty.call(RULES, name);
 }
+
+/** Rules implemented by a module under analyze/rules (all but the input rules and RL006). */
+export type AnalysisRuleName = Exclude<RuleName, 'syntax-error' | 'bad-annotation' | 'bad-shebang' | 'name-collision' | 'bad-encoding' | 'missing-contract'>;
 
 export function ruleByCode(code: string): RuleInfo | undefined {
   return Object.values(RULES).find((r) => r.code === code);

@@ -1,0 +1,65 @@
+// analyzeScript: one parsed script and its contract -> the diagnostics of every analysis
+// rule. Builds the shared analysis once (scopes, value origins, resolved commands, contract
+// usage) and hands it to each rule through its context.
+
+import type { ParsedLua, Node } from '../parse/parse-lua.js';
+import { rangeOf } from '../parse/parse-lua.js';
+import { positionAt, type SourceFile } from '../source/source-file.js';
+import type { ScriptContract } from '../annotations/contract.js';
+import type { ScriptFlag } from '../parse/shebang.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/report.js';
+import { resolveScopes } from './scope.js';
+import { analyzeValues, describeValue } from './values.js';
+import { resolveCalls } from './command-calls.js';
+import type { ContractUsage } from './contract-usage.js';
+import { formatMessage, type Rule, type RuleContext } from './rule.js';
+import { ANALYSIS_RULES } from './rules/index.js';
+
+export interface AnalyzeInput {
+  file: SourceFile;
+  parsed: ParsedLua;
+  contract: ScriptContract;
+  flags: readonly ScriptFlag[] | undefined;
+  usage: ContractUsage;
+  /** Skip the rules that compare the body with a contract that failed to parse. */
+  contractBroken: boolean;
+}
+
+export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
+  const { file, parsed } = input;
+  const scopes = resolveScopes(parsed.ast);
+  const args = input.contract.args;
+  const facts = analyzeValues(parsed.ast, scopes, {
+    fractionalArg: (index) => {
+      if (index === 'any') return args.some((a) => a.type.kind === 'number');
+      const spec = args[index - 1] ?? (args[args.length - 1]?.variadic ? args[args.length - 1] : undefined);
+      return spec?.type.kind === 'number';
+    },
+  });
+  const calls = resolveCalls(facts.redisCalls);
+  const lineOf = (n: Node) => positionAt(file, rangeOf(n)[0]).line;
+  const out: Diagnostic[] = [];
+  for (const rule of Object.values(ANALYSIS_RULES) as Rule<string>[]) {
+    if (input.contractBroken && (rule.name === 'keys-out-of-range' || rule.name === 'unused-key' || rule.name === 'return-mismatch')) continue;
+    const ctx: RuleContext<string> = {
+      file,
+      ast: parsed.ast,
+      comments: parsed.comments,
+      contract: input.contract,
+      flags: input.flags,
+      scopes,
+      facts,
+      calls,
+      usage: input.usage,
+      lineOf,
+      describe: (v) => describeValue(v, lineOf),
+      report: (r) => {
+        const [start, end] = r.node ? rangeOf(r.node) : [r.start ?? 0, r.end ?? r.start ?? 0];
+        out.push(makeDiagnostic(file, { rule: rule.name, start, end, message: formatMessage(rule.messages[r.messageId] ?? r.messageId, r.data), hint: r.hint }));
+      },
+    };
+    rule.check(ctx);
+  }
+  return out;
+}

@@ -1,0 +1,229 @@
+// Scope resolution: which binding every identifier refers to, following Lua 5.1 rules
+// (`local x = x` sees the outer x, `local function f` sees itself, a repeat-until condition
+// sees the loop body's locals, a method `:` gets an implicit `self`).
+// In: the AST. Out: bindings, the binding (or global name) of every Identifier node, and
+// every function with its parameters.
+
+import type * as L from 'luaparse';
+import type { Chunk, Node } from '../parse/parse-lua.js';
+
+export type BindingKind = 'local' | 'param' | 'loop' | 'function' | 'self';
+
+export interface Binding {
+  id: number;
+  name: string;
+  kind: BindingKind;
+  /** The identifier that declares it (absent for an implicit self). */
+  decl?: L.Identifier;
+  /** The function whose body declares it (undefined: the main chunk). */
+  fn?: L.FunctionDeclaration;
+  /** Identifier nodes that read it. */
+  reads: L.Identifier[];
+  /** Identifier nodes that assign it (after the declaration). */
+  writes: L.Identifier[];
+}
+
+export interface FunctionInfo {
+  node: L.FunctionDeclaration;
+  params: Binding[];
+  vararg: boolean;
+}
+
+export interface Scopes {
+  bindings: Binding[];
+  /** Identifier node -> its binding; identifiers absent here are globals (or field names). */
+  resolve: Map<L.Identifier, Binding>;
+  /** Global identifier nodes, read or written. */
+  globals: Array<{ node: L.Identifier; write: boolean }>;
+  functions: Map<L.FunctionDeclaration, FunctionInfo>;
+  /** The function (undefined: main chunk) each statement list belongs to, for return statements. */
+  ownerOf: Map<L.ReturnStatement, L.FunctionDeclaration | undefined>;
+}
+
+export function resolveScopes(chunk: Chunk): Scopes {
+  const bindings: Binding[] = [];
+  const resolve = new Map<L.Identifier, Binding>();
+  const globals: Scopes['globals'] = [];
+  const functions = new Map<L.FunctionDeclaration, FunctionInfo>();
+  const ownerOf = new Map<L.ReturnStatement, L.FunctionDeclaration | undefined>();
+  const scopes: Array<Map<string, Binding>> = [new Map()];
+  let currentFn: L.FunctionDeclaration | undefined;
+
+  const declare = (name: string, kind: BindingKind, decl?: L.Identifier): Binding => {
+    const b: Binding = { id: bindings.length, name, kind, decl, fn: currentFn, reads: [], writes: [] };
+    bindings.push(b);
+    (scopes[scopes.length - 1] as Map<string, Binding>).set(name, b);
+    if (decl) resolve.set(decl, b);
+    return b;
+  };
+  const lookup = (name: string): Binding | undefined => {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const b = (scopes[i] as Map<string, Binding>).get(name);
+      if (b) return b;
+    }
+    return undefined;
+  };
+  const reference = (id: L.Identifier, write: boolean): void => {
+    const b = lookup(id.name);
+    if (b) {
+      resolve.set(id, b);
+      (write ? b.writes : b.reads).push(id);
+    } else {
+      globals.push({ node: id, write });
+    }
+  };
+  const withScope = (f: () => void): void => {
+    scopes.push(new Map());
+    try {
+      f();
+    } finally {
+      scopes.pop();
+    }
+  };
+
+  const block = (body: L.Statement[]): void => withScope(() => body.forEach(statement));
+
+  const fnBody = (fn: L.FunctionDeclaration, selfParam: boolean): void => {
+    const outer = currentFn;
+    currentFn = fn;
+    withScope(() => {
+      const params: Binding[] = [];
+      if (selfParam) params.push(declare('self', 'self'));
+      let vararg = false;
+      for (const p of fn.parameters) {
+        if (p.type === 'Identifier') params.push(declare(p.name, 'param', p));
+        else vararg = true;
+      }
+      functions.set(fn, { node: fn, params, vararg });
+      fn.body.forEach(statement);
+    });
+    currentFn = outer;
+  };
+
+  const assignTarget = (target: L.Expression): void => {
+    if (target.type === 'Identifier') reference(target, true);
+    else expression(target);
+  };
+
+  function statement(s: L.Statement): void {
+    switch (s.type) {
+      case 'LocalStatement':
+        s.init.forEach(expression);
+        s.variables.forEach((v) => declare(v.name, 'local', v));
+        return;
+      case 'AssignmentStatement':
+        s.init.forEach(expression);
+        s.variables.forEach(assignTarget);
+        return;
+      case 'CallStatement':
+        expression(s.expression);
+        return;
+      case 'FunctionDeclaration': {
+        const id = s.identifier;
+        if (s.isLocal && id?.type === 'Identifier') {
+          declare(id.name, 'function', id);
+          fnBody(s, false);
+        } else {
+          if (id?.type === 'Identifier') reference(id, true);
+          else if (id) expression(id);
+          fnBody(s, id?.type === 'MemberExpression' && id.indexer === ':');
+        }
+        return;
+      }
+      case 'ReturnStatement':
+        ownerOf.set(s, currentFn);
+        s.arguments.forEach(expression);
+        return;
+      case 'IfStatement':
+        for (const clause of s.clauses) {
+          if (clause.type !== 'ElseClause') expression(clause.condition);
+          block(clause.body);
+        }
+        return;
+      case 'WhileStatement':
+        expression(s.condition);
+        block(s.body);
+        return;
+      case 'DoStatement':
+        block(s.body);
+        return;
+      case 'RepeatStatement':
+        withScope(() => {
+          s.body.forEach(statement);
+          expression(s.condition);
+        });
+        return;
+      case 'ForNumericStatement':
+        expression(s.start);
+        expression(s.end);
+        if (s.step) expression(s.step);
+        withScope(() => {
+          declare(s.variable.name, 'loop', s.variable);
+          s.body.forEach(statement);
+        });
+        return;
+      case 'ForGenericStatement':
+        s.iterators.forEach(expression);
+        withScope(() => {
+          s.variables.forEach((v) => declare(v.name, 'loop', v));
+          s.body.forEach(statement);
+        });
+        return;
+      default:
+        return; // break (goto and labels are not Lua 5.1)
+    }
+  }
+
+  function expression(e: L.Expression): void {
+    switch (e.type) {
+      case 'Identifier':
+        reference(e, false);
+        return;
+      case 'FunctionDeclaration':
+        fnBody(e, false);
+        return;
+      case 'MemberExpression':
+        expression(e.base);
+        return;
+      case 'IndexExpression':
+        expression(e.base);
+        expression(e.index);
+        return;
+      case 'CallExpression':
+        expression(e.base);
+        e.arguments.forEach(expression);
+        return;
+      case 'TableCallExpression':
+        expression(e.base);
+        expression(e.arguments);
+        return;
+      case 'StringCallExpression':
+        expression(e.base);
+        expression(e.argument);
+        return;
+      case 'TableConstructorExpression':
+        for (const f of e.fields) {
+          if (f.type === 'TableKey') expression(f.key);
+          expression(f.value);
+        }
+        return;
+      case 'BinaryExpression':
+      case 'LogicalExpression':
+        expression(e.left);
+        expression(e.right);
+        return;
+      case 'UnaryExpression':
+        expression(e.argument);
+        return;
+      default:
+        return; // literals, varargs
+    }
+  }
+
+  chunk.body.forEach(statement);
+  return { bindings, resolve, globals, functions, ownerOf };
+}
+
+export function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
