@@ -1,3 +1,4 @@
+#!lua flags=no-writes
 --- Sums integer counters; missing counters count as 0.
 ---@key ...counters          the counter keys (one hash slot on a Cluster)
 ---@return integer           the sum

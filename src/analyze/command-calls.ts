@@ -100,7 +100,8 @@ function resolveCommand(name: string, args: ValueList, nodes: readonly L.Express
   }
   result.name = entry;
   result.info = info;
-  result.arity = checkArity(info, args);
+  // Through varargs, positions are the union of every call site: counts mean nothing.
+  if (!nodes.some((n) => n.type === 'VarargLiteral')) result.arity = checkArity(info, args);
   const firstArg = top.subcommands?.length ? 2 : 1;
   const keyIndexes = new Set<number>();
   let restIsKey = false;

@@ -279,6 +279,7 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
         const key = e.type === 'MemberExpression' ? e.identifier.name : e.index.type === 'StringLiteral' ? (e.index.value ?? undefined) : undefined;
         for (const base of single(e.base)) {
           if (base.kind === 'table') out.addAll(elementsOf(base.table, e.type === 'IndexExpression' ? e.index : undefined, e));
+          else if (base.kind === 'reply') out.addAll([{ kind: 'reply', command: base.command, at: e }, { kind: 'nil', at: e }]);
           else if (base.kind === 'builtin' && key !== undefined && SANDBOX.libraries[base.name]) {
             const m = member(base.name, key);
             out.addAll(m ? [m] : unknown(e, `${base.name}.${key}`));
@@ -507,6 +508,8 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
       case 'assert':
         return { fixed: full.fixed, rest: full.rest };
       case 'setmetatable':
+        // Lua calls metamethods itself: their parameters are unknown.
+        for (const mt of full.fixed[1] ?? []) if (mt.kind === 'table') escape(mt.table.elements);
         return { fixed: [full.fixed[0] ?? new ValueSet()] };
       case 'rawget': {
         const out = new ValueSet();
@@ -603,7 +606,6 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
     if (target.type === 'IndexExpression' || target.type === 'MemberExpression') {
       if (target.type === 'IndexExpression') single(target.index);
       for (const base of single(target.base)) if (base.kind === 'table') add(base.table.elements, values);
-      escape(values);
     }
   }
 
@@ -645,7 +647,6 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
             }
             add(st.returns.rest, values.rest);
           }
-          for (const v of [...values.fixed, values.rest]) if (v) escape(v);
         } else if (collecting) {
           facts.returns.push({ node: s, values: [...values.fixed, ...(values.rest ? [values.rest] : [])] });
         }
@@ -698,7 +699,9 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
     if (it && (it.type === 'CallExpression') && it.base.type === 'Identifier' && !scopes.resolve.get(it.base) && (it.base.name === 'ipairs' || it.base.name === 'pairs')) {
       const elements = new ValueSet();
       for (const t of single(it.arguments[0] as L.Expression)) {
-        elements.addAll(t.kind === 'table' ? elementsOf(t.table, undefined, s).values().filter((v) => v.kind !== 'nil') : unknown(s, 'an element of a value the analysis does not follow').values());
+        if (t.kind === 'table') elements.addAll(elementsOf(t.table, undefined, s).values().filter((v) => v.kind !== 'nil'));
+        else if (t.kind === 'reply') elements.addAll([{ kind: 'reply', command: t.command, at: t.at }]);
+        else elements.addAll(unknown(s, 'an element of a value the analysis does not follow'));
       }
       const index = it.base.name === 'ipairs' ? one({ kind: 'number', fractional: false, at: s }) : unknown(s, 'a table key');
       return [index, elements];

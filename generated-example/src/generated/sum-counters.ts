@@ -16,18 +16,18 @@ export type SumCountersResult = number;
 export const sumCountersScript: ScriptSpec = {
   name: 'sumCounters',
   source: 'scripts/sum-counters.lua',
-  sha: 'f29034585bee3a41c64597e3d0c7f1298951e1dc',
-  readOnly: false,
+  sha: '2dfb99954ddefa2bea46d852f4d0ad22066a3ade',
+  readOnly: true,
   keys: [{ name: 'counters', variadic: true }],
   args: [],
   returns: { kind: 'integer' },
-  lua: "--- Sums integer counters; missing counters count as 0.\n---@key ...counters          the counter keys (one hash slot on a Cluster)\n---@return integer           the sum\nlocal total = 0\nfor _, key in ipairs(KEYS) do\n  total = total + (tonumber(redis.call('GET', key)) or 0)\nend\nreturn total\n",
+  lua: "#!lua flags=no-writes\n--- Sums integer counters; missing counters count as 0.\n---@key ...counters          the counter keys (one hash slot on a Cluster)\n---@return integer           the sum\nlocal total = 0\nfor _, key in ipairs(KEYS) do\n  total = total + (tonumber(redis.call('GET', key)) or 0)\nend\nreturn total\n",
 };
 
 /**
  * Sums integer counters; missing counters count as 0.
  *
- * Runs `scripts/sum-counters.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/sum-counters.lua` with EVALSHA_RO (read-only: may run on a replica), falling back to EVAL_RO on NOSCRIPT.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns the sum

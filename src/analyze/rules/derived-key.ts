@@ -13,11 +13,13 @@ export default defineRule({
     derived: '{command} uses a key built from {base}: it is in the same cluster slot only if {base} carries a {hash tag}',
   },
   check(ctx) {
+    const reported = new Set<unknown>();
     for (const call of ctx.calls) {
       for (const command of call.commands ?? []) {
         for (const arg of command.keys) {
           const derived = arg.values.values().find((v) => keyVerdict(v, ctx.contract) === 'derived');
-          if (!derived || derived.kind !== 'derived' || !arg.node) continue;
+          if (!derived || derived.kind !== 'derived' || !arg.node || reported.has(arg.node)) continue;
+          reported.add(arg.node);
           const key = derived.index === 'any' ? undefined : ctx.contract.keys[derived.index - 1];
           const base = derived.index === 'any' ? 'a KEYS value' : `KEYS[${derived.index}]${key ? ` (${key.name})` : ''}`;
           ctx.report({

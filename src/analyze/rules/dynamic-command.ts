@@ -15,12 +15,12 @@ export default defineRule({
   check(ctx) {
     for (const call of ctx.calls) {
       if (!call.commands) {
-        const values = call.fact.args.fixed[0]?.values() ?? call.fact.args.rest?.values() ?? [];
-        const origin = values.find((v) => v.kind !== 'literal');
+        const values = call.fact.args.fixed[0]?.values();
+        const origin = values?.find((v) => v.kind !== 'literal');
         ctx.report({
           node: call.nameNode ?? call.fact.node,
           messageId: 'name',
-          data: { origin: origin ? ctx.describe(origin) : 'no name is given' },
+          data: { origin: origin ? ctx.describe(origin) : values ? 'no name is given' : 'it comes from an argument list (unpack or ...)' },
           hint: "write the command name as a string literal, e.g. redis.call('GET', KEYS[1]); branch on ARGV in Lua if the script runs different commands",
         });
         continue;

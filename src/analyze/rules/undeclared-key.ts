@@ -14,11 +14,13 @@ export default defineRule({
     undecided: 'cannot tell which arguments of {command} are keys ({why}); {origin} may be one',
   },
   check(ctx) {
+    const reported = new Set<unknown>();
     for (const call of ctx.calls) {
       for (const command of call.commands ?? []) {
         for (const arg of command.keys) {
           const bad = arg.values.values().filter((v) => keyVerdict(v, ctx.contract) === 'undeclared');
-          if (!bad.length || !arg.node) continue;
+          if (!bad.length || !arg.node || reported.has(arg.node)) continue;
+          reported.add(arg.node);
           const origins = bad.map((v) => ctx.describe(v));
           ctx.report({
             node: arg.node,

@@ -16,8 +16,14 @@ export default defineRule({
     member: "'{lib}.{name}' does not exist in Redis {version}{suggestion}",
   },
   check(ctx) {
+    // Assigning a member of a library is reported by global-write.
+    const targets = new Set<Node>();
     walk(ctx.ast as Node, (node) => {
-      if (node.type !== 'MemberExpression' && node.type !== 'IndexExpression') return;
+      if (node.type === 'AssignmentStatement') node.variables.forEach((v) => targets.add(v));
+      if (node.type === 'FunctionDeclaration' && node.identifier) targets.add(node.identifier);
+    });
+    walk(ctx.ast as Node, (node) => {
+      if ((node.type !== 'MemberExpression' && node.type !== 'IndexExpression') || targets.has(node)) return;
       const name = node.type === 'MemberExpression' ? node.identifier.name : node.index.type === 'StringLiteral' ? node.index.value : undefined;
       if (name === undefined) return;
       const bases = ctx.facts.valuesOf(node.base as L.Expression).values();
