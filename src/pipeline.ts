@@ -5,7 +5,11 @@
 //         ──shebang───▶ flags | RL003               parse/shebang.ts
 //         ──parse─────▶ Lua AST + comments | RL001  parse/parse-lua.ts
 //         ──contract──▶ ScriptContract | RL002      annotations/read-contract.ts
-//         ──usage─────▶ RL102, RL401 | inferred contract + RL006   analyze/contract-usage.ts
+//         ──usage─────▶ KEYS/ARGV uses | inferred contract + RL006 analyze/contract-usage.ts
+//         ──scopes────▶ bindings of every identifier               analyze/scope.ts
+//         ──values────▶ value origins, calls, returns (fixpoint)   analyze/values.ts
+//         ──commands──▶ command table entries, key positions       analyze/command-calls.ts
+//         ──rules─────▶ RL101-RL402, one module each               analyze/rules/index.ts
 //         ──suppress──▶ config severities, disable comments        analyze/suppressions.ts
 //         ──text──────▶ the bytes sent (minify mode none) + SHA-1  compile.ts
 //         ──model─────▶ WrapperModel                               codegen/wrapper-model.ts

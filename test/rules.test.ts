@@ -68,3 +68,10 @@ describe.each(names)('rule %s', (name) => {
     expectGolden(join(ROOT, path.replace(/\.lua$/, '.expected')), render(path));
   });
 });
+
+describe('docs/rules.md', () => {
+  it('is generated from the rule modules', async () => {
+    const { renderRulesDoc } = await import('../src/analyze/rules-doc.js');
+    expectGolden(join(ROOT, 'docs', 'rules.md'), renderRulesDoc());
+  });
+});

@@ -1,0 +1,65 @@
+// Renders docs/rules.md from the rule catalogue and the rule modules' docs, so the page
+// cannot drift from the code (a test compares it byte for byte).
+
+import { RULES } from '../diagnostics/codes.js';
+import { ANALYSIS_RULES } from './rules/index.js';
+import type { Rule } from './rule.js';
+
+const INPUT_EXAMPLES: Record<string, { text: string; wrong: string; right: string }> = {
+  'syntax-error': {
+    text: 'Redis runs Lua 5.1. goto, integer division (//), bitwise operators, <const> and empty statements (;;) are syntax errors there; the message and line are the ones luac 5.1 (and so Redis) reports.',
+    wrong: 'return 7 // 2',
+    right: 'return math.floor(7 / 2)',
+  },
+  'bad-annotation': {
+    text: 'The contract block (---@key, ---@arg, ---@return, ---@name) is malformed: an unknown type or tag, a name used twice, a variadic that is not last. Also reported for unknown rule names in redis-luagen-disable comments.',
+    wrong: '---@arg amount integr',
+    right: '---@arg amount integer',
+  },
+  'bad-shebang': {
+    text: 'Redis refuses the shebang line with the error quoted in the message. Any shebang, even #!lua alone, makes Redis Cluster enforce that all keys are in one slot.',
+    wrong: '#!lua flags=no-writes, allow-oom',
+    right: '#!lua flags=no-writes,allow-oom',
+  },
+  'name-collision': {
+    text: 'Two scripts would produce one wrapper name (or one output file, or a name the index reserves).',
+    wrong: 'a/get-user.lua and b/get_user.lua (both getUser)',
+    right: 'add ---@name getUserById to one of them',
+  },
+  'bad-encoding': {
+    text: 'A UTF-8 byte order mark is a compile error in Redis; bytes that are not UTF-8 cannot be mapped to positions.',
+    wrong: '\\xEF\\xBB\\xBFreturn 1',
+    right: 'return 1',
+  },
+  'missing-contract': {
+    text: 'The script has no ---@key/---@arg/---@return lines: its keys and args are inferred from KEYS[n]/ARGV[n] (strings) and its reply is typed any. This is how an existing code base is adopted without editing every file.',
+    wrong: "return redis.call('GET', KEYS[1])",
+    right: "---@key user\n---@return string?\nreturn redis.call('GET', KEYS[1])",
+  },
+};
+
+function block(code: string): string {
+  return '```lua\n' + code + '\n```';
+}
+
+export function renderRulesDoc(): string {
+  const out: string[] = [];
+  out.push('# redis-luagen rules', '');
+  out.push(
+    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, rule-b -- reason`) or per file (`-- redis-luagen-disable rule-a`).',
+    '',
+  );
+  out.push('This page is generated from the rule modules (`src/analyze/rules/`); a test keeps it in sync.', '');
+  out.push('| code | rule | default | finds |', '| --- | --- | --- | --- |');
+  for (const r of Object.values(RULES)) out.push(`| ${r.code} | [${r.rule}](#${r.code.toLowerCase()}-${r.rule}) | ${r.defaultSeverity} | ${r.summary} |`);
+  out.push('');
+  for (const r of Object.values(RULES)) {
+    out.push(`## ${r.code} ${r.rule}`, '');
+    out.push(`Default severity: ${r.defaultSeverity}${r.fixed ? ' (cannot be disabled)' : ''}.`, '');
+    const rule = (ANALYSIS_RULES as Record<string, Rule<string>>)[r.rule];
+    const docs = rule ? { text: rule.docs.rationale, wrong: rule.docs.wrong, right: rule.docs.right } : INPUT_EXAMPLES[r.rule];
+    if (!docs) throw new Error(`no documentation for ${r.rule}`);
+    out.push(docs.text, '', 'Wrong:', '', block(docs.wrong), '', 'Right:', '', block(docs.right), '');
+  }
+  return out.join('\n');
+}
