@@ -4,7 +4,7 @@
 // an alias) is "dynamic": it may read any index, so every declared entry counts as read.
 
 import { isLocalName, rangeOf, type Chunk, type Node } from '../parse/parse-lua.js';
-import type { ScriptContract } from '../annotations/contract.js';
+import type { ArgSpec, KeySpec, ScriptContract } from '../annotations/contract.js';
 import { walk } from './walk.js';
 
 interface IndexUse {
@@ -51,4 +51,20 @@ export function inferContract(contract: ScriptContract, usage: ContractUsage): v
   if (usage.keys.dynamic) contract.keys.push({ name: 'keys', variadic: true, tagged: false, description: '', start: 0, end: 0 });
   contract.args = Array.from({ length: na }, (_, i) => ({ name: `arg${i + 1}`, type: { kind: 'string' as const }, variadic: false, description: '', start: 0, end: 0 }));
   if (usage.args.dynamic) contract.args.push({ name: 'args', type: { kind: 'string' }, variadic: true, description: '', start: 0, end: 0 });
+}
+
+export interface ContractTable {
+  table: 'KEYS' | 'ARGV';
+  specs: ReadonlyArray<KeySpec | ArgSpec>;
+  usage: TableUsage;
+  what: 'key' | 'arg';
+  tag: '---@key' | '---@arg';
+}
+
+/** KEYS and ARGV side by side: their declarations and their uses. */
+export function contractTables(contract: ScriptContract, usage: ContractUsage): ContractTable[] {
+  return [
+    { table: 'KEYS', specs: contract.keys, usage: usage.keys, what: 'key', tag: '---@key' },
+    { table: 'ARGV', specs: contract.args, usage: usage.args, what: 'arg', tag: '---@arg' },
+  ];
 }

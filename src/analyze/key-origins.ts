@@ -3,6 +3,7 @@
 
 import type { ScriptContract } from '../annotations/contract.js';
 import type { Value } from './values.js';
+import type { ArgRef, ResolvedCall, ResolvedCommand } from './command-calls.js';
 
 export type KeyVerdict = 'safe' | 'derived' | 'undeclared' | 'ignore';
 
@@ -32,4 +33,18 @@ export function isTagged(contract: ScriptContract, index: number | 'any'): boole
   if (index === 'any') return keys.every((k) => k.tagged);
   const spec = keys[index - 1] ?? (keys[keys.length - 1]?.variadic ? keys[keys.length - 1] : undefined);
   return spec?.tagged ?? false;
+}
+
+/** Calls f once per key argument node of every resolved command (a node shared by several
+ * possible commands is visited once, with the first). */
+export function forEachKeyArg(calls: readonly ResolvedCall[], f: (arg: ArgRef & { node: NonNullable<ArgRef['node']> }, command: ResolvedCommand) => boolean): void {
+  const done = new Set<unknown>();
+  for (const call of calls) {
+    for (const command of call.commands ?? []) {
+      for (const arg of command.keys) {
+        if (!arg.node || done.has(arg.node)) continue;
+        if (f(arg as ArgRef & { node: NonNullable<ArgRef['node']> }, command)) done.add(arg.node);
+      }
+    }
+  }
 }

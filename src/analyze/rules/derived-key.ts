@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { keyVerdict } from '../key-origins.js';
+import { forEachKeyArg, keyVerdict } from '../key-origins.js';
 
 export default defineRule({
   name: 'derived-key',
@@ -13,25 +13,20 @@ export default defineRule({
     derived: '{command} uses a key built from {base}: it is in the same cluster slot only if {base} carries a {hash tag}',
   },
   check(ctx) {
-    const reported = new Set<unknown>();
-    for (const call of ctx.calls) {
-      for (const command of call.commands ?? []) {
-        for (const arg of command.keys) {
-          const derived = arg.values.values().find((v) => keyVerdict(v, ctx.contract) === 'derived');
-          if (!derived || derived.kind !== 'derived' || !arg.node || reported.has(arg.node)) continue;
-          reported.add(arg.node);
-          const key = derived.index === 'any' ? undefined : ctx.contract.keys[derived.index - 1];
-          const base = derived.index === 'any' ? 'a KEYS value' : `KEYS[${derived.index}]${key ? ` (${key.name})` : ''}`;
-          ctx.report({
-            node: arg.node,
-            messageId: 'derived',
-            data: { command: command.name.toUpperCase().replace('|', ' '), base },
-            hint: key
-              ? `mark the key tagged (---@key ${key.name} {tagged}) so callers must pass a key with a {hash tag}, or pass the derived key in KEYS too`
-              : 'declare the keys with ---@key name {tagged}, or pass the derived keys in KEYS too',
-          });
-        }
-      }
-    }
+    forEachKeyArg(ctx.calls, (arg, command) => {
+      const derived = arg.values.values().find((v) => keyVerdict(v, ctx.contract) === 'derived');
+      if (!derived || derived.kind !== 'derived') return false;
+      const key = derived.index === 'any' ? undefined : ctx.contract.keys[derived.index - 1];
+      const base = derived.index === 'any' ? 'a KEYS value' : `KEYS[${derived.index}]${key ? ` (${key.name})` : ''}`;
+      ctx.report({
+        node: arg.node,
+        messageId: 'derived',
+        data: { command: command.name.toUpperCase().replace('|', ' '), base },
+        hint: key
+          ? `mark the key tagged (---@key ${key.name} {tagged}) so callers must pass a key with a {hash tag}, or pass the derived key in KEYS too`
+          : 'declare the keys with ---@key name {tagged}, or pass the derived keys in KEYS too',
+      });
+      return true;
+    });
   },
 });

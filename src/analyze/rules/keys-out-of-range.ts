@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { contractTables } from '../contract-usage.js';
 
 export default defineRule({
   name: 'keys-out-of-range',
@@ -13,10 +14,7 @@ export default defineRule({
     beyond: '{table}[{index}] is beyond the contract: {declared}',
   },
   check(ctx) {
-    for (const [table, specs, usage, what, tag] of [
-      ['KEYS', ctx.contract.keys, ctx.usage.keys, 'key', '---@key'],
-      ['ARGV', ctx.contract.args, ctx.usage.args, 'arg', '---@arg'],
-    ] as const) {
+    for (const { table, specs, usage, what, tag } of contractTables(ctx.contract, ctx.usage)) {
       const variadic = specs[specs.length - 1]?.variadic ?? false;
       const fixed = variadic ? specs.length - 1 : specs.length;
       for (const use of usage.literal) {

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { keyVerdict } from '../key-origins.js';
+import { forEachKeyArg, keyVerdict } from '../key-origins.js';
 
 export default defineRule({
   name: 'undeclared-key',
@@ -14,27 +14,22 @@ export default defineRule({
     undecided: 'cannot tell which arguments of {command} are keys ({why}); {origin} may be one',
   },
   check(ctx) {
-    const reported = new Set<unknown>();
-    for (const call of ctx.calls) {
-      for (const command of call.commands ?? []) {
-        for (const arg of command.keys) {
-          const bad = arg.values.values().filter((v) => keyVerdict(v, ctx.contract) === 'undeclared');
-          if (!bad.length || !arg.node || reported.has(arg.node)) continue;
-          reported.add(arg.node);
-          const origins = bad.map((v) => ctx.describe(v));
-          ctx.report({
-            node: arg.node,
-            messageId: command.undecided ? 'undecided' : 'undeclared',
-            data: {
-              command: command.name.toUpperCase().replace('|', ' '),
-              origin: origins[0] as string,
-              more: origins.length > 1 ? ` (it may also be ${origins.slice(1).join(', ')})` : '',
-              why: command.undecided ?? '',
-            },
-            hint: 'pass every key the script touches in KEYS: add a ---@key line and use KEYS[n]; keys that must share a slot need a common {hash tag}',
-          });
-        }
-      }
-    }
+    forEachKeyArg(ctx.calls, (arg, command) => {
+      const bad = arg.values.values().filter((v) => keyVerdict(v, ctx.contract) === 'undeclared');
+      if (!bad.length) return false;
+      const origins = bad.map((v) => ctx.describe(v));
+      ctx.report({
+        node: arg.node,
+        messageId: command.undecided ? 'undecided' : 'undeclared',
+        data: {
+          command: command.name.toUpperCase().replace('|', ' '),
+          origin: origins[0] as string,
+          more: origins.length > 1 ? ` (it may also be ${origins.slice(1).join(', ')})` : '',
+          why: command.undecided ?? '',
+        },
+        hint: 'pass every key the script touches in KEYS: add a ---@key line and use KEYS[n]; keys that must share a slot need a common {hash tag}',
+      });
+      return true;
+    });
   },
 });

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { contractTables } from '../contract-usage.js';
 
 export default defineRule({
   name: 'unused-key',
@@ -13,10 +14,7 @@ export default defineRule({
     list: "{what} list '...{name}' ({table}[{position}] onwards) is declared but never read",
   },
   check(ctx) {
-    for (const [table, specs, usage, what, tag] of [
-      ['KEYS', ctx.contract.keys, ctx.usage.keys, 'key', '---@key'],
-      ['ARGV', ctx.contract.args, ctx.usage.args, 'arg', '---@arg'],
-    ] as const) {
+    for (const { table, specs, usage, what, tag } of contractTables(ctx.contract, ctx.usage)) {
       specs.forEach((spec, i) => {
         const position = i + 1;
         const read = usage.dynamic || usage.literal.some((u) => (spec.variadic ? u.index >= position : u.index === position));
