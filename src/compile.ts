@@ -14,6 +14,7 @@ import { collectUsage, inferContract } from './analyze/contract-usage.js';
 import { analyzeScript } from './analyze/analyze-script.js';
 import { applySuppressions, type SeverityOverrides } from './analyze/suppressions.js';
 import { pascalCase, type WrapperModel } from './codegen/wrapper-model.js';
+import { minifyLua } from './minify/minify-lua.js';
 
 export type MinifyMode = 'none' | 'full';
 
@@ -33,6 +34,8 @@ export interface CompileResult {
   model?: WrapperModel;
   /** The wrapper name, also when the script has errors (for collision checks). */
   name: string;
+  /** The minified text, whenever the script parses (also when the analysis found errors). */
+  minified?: string;
   /** Where the name comes from: the ---@name annotation, else the start of the file. */
   nameSpan: { start: number; end: number };
 }
@@ -154,12 +157,12 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
 
   // 6. Severity overrides and disable comments.
   const final = applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {});
-  if (final.some((d) => d.severity === 'error')) return result(final, name);
 
-  // 7. Text to send (minify mode 'none': the source as is) and its digest.
-  const mode = options.minify ?? 'none';
-  if (mode !== 'none') throw new Error(`minify mode '${mode}' is not available in this version`);
-  const lua = file.text;
+  // 7. Text to send (minified, or the source as is) and its digest.
+  const mode = options.minify ?? 'full';
+  const minified = mode === 'full' && sb.kind !== 'error' ? minifyLua(file.text, parsed, shebangEnd) : undefined;
+  if (final.some((d) => d.severity === 'error')) return { ...result(final, name), ...(minified ? { minified: minified.text } : {}) };
+  const lua = minified ? minified.text : file.text;
   const model: WrapperModel = {
     name,
     typeName: pascalCase(name),
@@ -170,11 +173,12 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     args: contract.args.map((a) => ({ name: a.name, variadic: a.variadic, type: a.type, description: a.description })),
     returns: { type: contract.returns.type, description: contract.returns.description },
     lua,
-    sha: sha1Hex(file.bytes),
+    sha: minified ? sha1Hex(lua) : sha1Hex(file.bytes),
+    ...(minified ? { lineMap: minified.lineMap } : {}),
     readOnly: shebang?.flags.includes('no-writes') ?? false,
     flags: shebang?.flags ?? [],
   };
-  return { file, diagnostics: final, model, name, nameSpan };
+  return { file, diagnostics: final, model, name, nameSpan, ...(minified ? { minified: minified.text } : {}) };
 }
 
 function describeInferred(contract: ScriptContract): string {

@@ -227,7 +227,7 @@ describe('config errors exit 2 and name the key', () => {
     [{ inclde: ['*.lua'] }, 'redis-luagen.config.json: "inclde": unknown key'],
     [{ include: 5 }, '"include": must be a glob string or an array'],
     [{ minify: 'fast' }, `"minify": must be 'none' or 'full', got "fast"`],
-    [{ minify: 'full' }, `"minify": 'full' is not available in this version yet`],
+    [{ minify: true }, `"minify": must be 'none' or 'full', got true`],
     [{ rules: { 'unused-keys': 'off' } }, '"rules.unused-keys": unknown rule'],
     [{ rules: { 'unused-key': 'loud' } }, '"rules.unused-key": must be one of "error", "warning", "info", "off", got "loud"'],
     [{ rules: { 'syntax-error': 'off' } }, '"rules.syntax-error": RL001 syntax-error is an input error and cannot be changed'],

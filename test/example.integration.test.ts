@@ -153,7 +153,11 @@ describe.each([
     expect(e.code).toBe('WRONGTYPE');
     expect(e.script).toBe('sumCounters');
     expect(e.message).toBe('sumCounters (scripts/sum-counters.lua:7): WRONGTYPE Operation against a key holding the wrong kind of value');
-    expect(e.reply.message).toMatch(/script: [0-9a-f]{40}, on @user_script:7\.$/);
+    // The server names a line of the minified text; the wrapper maps it back to the .lua line.
+    const sent = /on @user_script:(\d+)\.$/.exec(e.reply.message);
+    expect(sent).not.toBeNull();
+    expect(Number(sent![1])).toBe(4);
+    expect(sumCounters.script.lineMap?.[3]).toBe(7);
   });
 
   it('maps a Lua runtime error message to the .lua line', async () => {

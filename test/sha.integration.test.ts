@@ -31,18 +31,20 @@ describe('SHA-1 against SCRIPT LOAD', () => {
 
   it.each(scripts)('%s', async (path) => {
     const bytes = readFileSync(join(ROOT, path));
-    const result = compile(bytes, { path });
-    expect(result.model, JSON.stringify(result.diagnostics)).toBeDefined();
-    const model = result.model!;
-    // What the runtime sends is the string `lua`, encoded as UTF-8 by ioredis.
-    expect(Buffer.from(model.lua, 'utf8').equals(bytes)).toBe(true);
-    expect(await redis.script('LOAD', model.lua)).toBe(model.sha);
+    for (const minify of ['none', 'full'] as const) {
+      const result = compile(bytes, { path, minify });
+      expect(result.model, JSON.stringify(result.diagnostics)).toBeDefined();
+      const model = result.model!;
+      // What the runtime sends is the string `lua`, encoded as UTF-8 by ioredis.
+      if (minify === 'none') expect(Buffer.from(model.lua, 'utf8').equals(bytes)).toBe(true);
+      expect(await redis.script('LOAD', model.lua)).toBe(model.sha);
+    }
   });
 
   it('matches the digests measured on Redis 7.0.15 for shebang, CRLF, no final newline and NUL bytes', () => {
     const measured = JSON.parse(readFileSync(join(ROOT, 'fixtures/sha/measured-digests.json'), 'utf8')) as Record<string, string>;
     for (const [file, sha] of Object.entries(measured)) {
-      const result = compile(readFileSync(join(ROOT, 'fixtures/sha', file)), { path: file });
+      const result = compile(readFileSync(join(ROOT, 'fixtures/sha', file)), { path: file, minify: 'none' });
       expect(result.model?.sha, file).toBe(sha);
     }
   });

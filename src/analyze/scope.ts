@@ -5,7 +5,7 @@
 // every function with its parameters.
 
 import type * as L from 'luaparse';
-import type { Chunk, Node } from '../parse/parse-lua.js';
+import { rangeOf, type Chunk, type Node } from '../parse/parse-lua.js';
 
 export type BindingKind = 'local' | 'param' | 'loop' | 'function' | 'self';
 
@@ -21,6 +21,9 @@ export interface Binding {
   reads: L.Identifier[];
   /** Identifier nodes that assign it (after the declaration). */
   writes: L.Identifier[];
+  /** Source offsets between which the name is visible (conservatively wide). */
+  visibleFrom: number;
+  visibleTo: number;
 }
 
 export interface FunctionInfo {
@@ -47,10 +50,14 @@ export function resolveScopes(chunk: Chunk): Scopes {
   const functions = new Map<L.FunctionDeclaration, FunctionInfo>();
   const ownerOf = new Map<L.ReturnStatement, L.FunctionDeclaration | undefined>();
   const scopes: Array<Map<string, Binding>> = [new Map()];
+  /** End offset of each open scope (the statement or function that owns it). */
+  const scopeEnds: number[] = [rangeOf(chunk)[1] || Number.MAX_SAFE_INTEGER];
   let currentFn: L.FunctionDeclaration | undefined;
 
-  const declare = (name: string, kind: BindingKind, decl?: L.Identifier): Binding => {
-    const b: Binding = { id: bindings.length, name, kind, decl, fn: currentFn, reads: [], writes: [] };
+  const declare = (name: string, kind: BindingKind, decl?: L.Identifier, visibleFrom?: number): Binding => {
+    const from = visibleFrom ?? (decl ? rangeOf(decl)[0] : 0);
+    const to = scopeEnds[scopeEnds.length - 1] as number;
+    const b: Binding = { id: bindings.length, name, kind, decl, fn: currentFn, reads: [], writes: [], visibleFrom: from, visibleTo: to };
     bindings.push(b);
     (scopes[scopes.length - 1] as Map<string, Binding>).set(name, b);
     if (decl) resolve.set(decl, b);
@@ -72,23 +79,25 @@ export function resolveScopes(chunk: Chunk): Scopes {
       globals.push({ node: id, write });
     }
   };
-  const withScope = (f: () => void): void => {
+  const withScope = (f: () => void, owner?: L.Node): void => {
     scopes.push(new Map());
+    scopeEnds.push(owner ? rangeOf(owner)[1] : (scopeEnds[scopeEnds.length - 1] as number));
     try {
       f();
     } finally {
       scopes.pop();
+      scopeEnds.pop();
     }
   };
 
-  const block = (body: L.Statement[]): void => withScope(() => body.forEach(statement));
+  const block = (body: L.Statement[], owner: L.Node): void => withScope(() => body.forEach(statement), owner);
 
   const fnBody = (fn: L.FunctionDeclaration, selfParam: boolean): void => {
     const outer = currentFn;
     currentFn = fn;
     withScope(() => {
       const params: Binding[] = [];
-      if (selfParam) params.push(declare('self', 'self'));
+      if (selfParam) params.push(declare('self', 'self', undefined, rangeOf(fn)[0]));
       let vararg = false;
       for (const p of fn.parameters) {
         if (p.type === 'Identifier') params.push(declare(p.name, 'param', p));
@@ -96,7 +105,7 @@ export function resolveScopes(chunk: Chunk): Scopes {
       }
       functions.set(fn, { node: fn, params, vararg });
       fn.body.forEach(statement);
-    });
+    }, fn);
     currentFn = outer;
   };
 
@@ -109,7 +118,7 @@ export function resolveScopes(chunk: Chunk): Scopes {
     switch (s.type) {
       case 'LocalStatement':
         s.init.forEach(expression);
-        s.variables.forEach((v) => declare(v.name, 'local', v));
+        s.variables.forEach((v) => declare(v.name, 'local', v, rangeOf(s)[1]));
         return;
       case 'AssignmentStatement':
         s.init.forEach(expression);
@@ -137,21 +146,21 @@ export function resolveScopes(chunk: Chunk): Scopes {
       case 'IfStatement':
         for (const clause of s.clauses) {
           if (clause.type !== 'ElseClause') expression(clause.condition);
-          block(clause.body);
+          block(clause.body, s);
         }
         return;
       case 'WhileStatement':
         expression(s.condition);
-        block(s.body);
+        block(s.body, s);
         return;
       case 'DoStatement':
-        block(s.body);
+        block(s.body, s);
         return;
       case 'RepeatStatement':
         withScope(() => {
           s.body.forEach(statement);
           expression(s.condition);
-        });
+        }, s);
         return;
       case 'ForNumericStatement':
         expression(s.start);
@@ -160,14 +169,14 @@ export function resolveScopes(chunk: Chunk): Scopes {
         withScope(() => {
           declare(s.variable.name, 'loop', s.variable);
           s.body.forEach(statement);
-        });
+        }, s);
         return;
       case 'ForGenericStatement':
         s.iterators.forEach(expression);
         withScope(() => {
           s.variables.forEach((v) => declare(v.name, 'loop', v));
           s.body.forEach(statement);
-        });
+        }, s);
         return;
       default:
         return; // break (goto and labels are not Lua 5.1)

@@ -3,7 +3,9 @@
 // Nothing below this module calls process.exit.
 
 import { parseArgs } from 'node:util';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { compile, type MinifyMode } from '../compile.js';
 import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
 import { ConfigError } from '../config/config.js';
@@ -26,12 +28,14 @@ Usage:
   redis-luagen build [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
   redis-luagen check [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
   redis-luagen watch [paths..] [--config file] [--out dir]
+  redis-luagen minify <file.lua> [--mode full|none]
 
 Commands:
   build   check the scripts and write the wrappers (only files whose content changed)
   check   check the scripts and compare the wrappers on disk with what build would write;
           writes nothing, fails on errors, on too many warnings and on stale output
   watch   build, then rebuild on every change until stopped (Ctrl-C)
+  minify  print exactly the bytes that would be sent for one script
 
 Options:
   --config <file>       config file (default: redis-luagen.config.json, or the
@@ -39,6 +43,7 @@ Options:
   --out <dir>           output folder (overrides outDir in the config)
   --format <f>          diagnostics as pretty (default), plain, json, github or sarif
   --max-warnings <n>    fail when there are more than n warnings
+  --mode <m>            minify: full (default) or none
   -h, --help            show this help
   -v, --version         show the version
 
@@ -57,10 +62,11 @@ function version(): string {
 class UsageError extends Error {}
 
 interface Parsed {
-  command: 'build' | 'check' | 'watch';
+  command: 'build' | 'check' | 'watch' | 'minify';
   run: RunOptions;
   format: Format;
   maxWarnings: number | undefined;
+  mode: MinifyMode;
 }
 
 function parse(argv: readonly string[], cwd: string): Parsed | 'help' | 'version' {
@@ -76,6 +82,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | 'help' | 'version
         out: { type: 'string' },
         format: { type: 'string' },
         'max-warnings': { type: 'string' },
+        mode: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -87,7 +94,10 @@ function parse(argv: readonly string[], cwd: string): Parsed | 'help' | 'version
   if (values.version) return 'version';
   const [command, ...paths] = positionals;
   if (command === undefined) throw new UsageError('missing command (build, check or watch)');
-  if (command !== 'build' && command !== 'check' && command !== 'watch') throw new UsageError(`unknown command '${command}'`);
+  if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify') throw new UsageError(`unknown command '${command}'`);
+  if (command === 'minify' && paths.length !== 1) throw new UsageError('minify takes exactly one .lua file');
+  const mode = (values.mode ?? 'full') as MinifyMode;
+  if (mode !== 'full' && mode !== 'none') throw new UsageError(`--mode must be full or none, got '${values.mode}'`);
   const format = (values.format ?? 'pretty') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${values.format}'`);
   let maxWarnings: number | undefined;
@@ -95,7 +105,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | 'help' | 'version
     maxWarnings = Number(values['max-warnings']);
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings must be a whole number >= 0, got '${values['max-warnings']}'`);
   }
-  return { command, run: { cwd, config: values.config, out: values.out, paths }, format, maxWarnings };
+  return { command, run: { cwd, config: values.config, out: values.out, paths }, format, maxWarnings, mode };
 }
 
 export function summaryLine(run: ProjectRun, ms: number, extra: string[]): string {
@@ -163,6 +173,26 @@ export async function check(p: Parsed, io: CliIO): Promise<number> {
   return code || (drift.length ? 1 : 0);
 }
 
+/** Prints the bytes that would be sent; a script Redis would refuse gets its diagnostics instead. */
+async function minify(p: Parsed, io: CliIO): Promise<number> {
+  const path = p.run.paths?.[0] as string;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(resolve(io.cwd, path)));
+  } catch {
+    io.stderr(`redis-luagen: cannot read ${path}\n`);
+    return 2;
+  }
+  const result = compile(bytes, { path, minify: p.mode });
+  const input = result.diagnostics.filter((d) => d.severity === 'error' && ['RL001', 'RL003', 'RL005'].includes(d.code));
+  if (input.length) {
+    io.stderr(render('pretty', input, { sources: new Map([[path, result.file.text]]), color: io.color }));
+    return 1;
+  }
+  io.stdout(p.mode === 'none' ? result.file.text : (result.minified as string));
+  return 0;
+}
+
 async function watch(p: Parsed, io: CliIO): Promise<number> {
   const watcher = await startWatch(p.run, {
     onBuild: (event) => {
@@ -199,6 +229,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     if (parsed.command === 'build') return await build(parsed, io);
     if (parsed.command === 'check') return await check(parsed, io);
+    if (parsed.command === 'minify') return await minify(parsed, io);
     return await watch(parsed, io);
   } catch (e) {
     if (e instanceof ConfigError) {

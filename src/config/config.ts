@@ -24,7 +24,7 @@ export const DEFAULT_CONFIG: Config = {
   exclude: [],
   rootDir: '.',
   outDir: 'generated',
-  minify: 'none',
+  minify: 'full',
   rules: {},
 };
 
@@ -74,10 +74,7 @@ export function validateConfig(file: string, raw: unknown): Config {
   if (input.rootDir !== undefined) config.rootDir = folder(file, 'rootDir', input.rootDir);
   if (input.outDir !== undefined) config.outDir = folder(file, 'outDir', input.outDir);
   if (input.minify !== undefined) {
-    if (input.minify === 'full') {
-      throw new ConfigError(file, 'minify', "'full' is not available in this version yet; use 'none' (the source is sent as is)");
-    }
-    if (input.minify !== 'none') throw new ConfigError(file, 'minify', `must be 'none' or 'full', got ${JSON.stringify(input.minify)}`);
+    if (input.minify !== 'none' && input.minify !== 'full') throw new ConfigError(file, 'minify', `must be 'none' or 'full', got ${JSON.stringify(input.minify)}`);
     config.minify = input.minify;
   }
   if (input.rules !== undefined) {

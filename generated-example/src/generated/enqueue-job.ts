@@ -20,7 +20,7 @@ export type EnqueueJobResult = number;
 export const enqueueJobScript: ScriptSpec = {
   name: 'enqueueJob',
   source: 'scripts/enqueue-job.lua',
-  sha: 'd57f48e1dc133bd4d4f9e37ffa5aaed27fa8d1a0',
+  sha: 'a9c9464c99197718a0f04261e15bb81748c8956c',
   readOnly: false,
   keys: [{ name: 'queue', tagged: true }],
   args: [
@@ -28,7 +28,8 @@ export const enqueueJobScript: ScriptSpec = {
     { name: 'priority', type: { kind: 'literal', values: ['high', 'low'] } },
   ],
   returns: { kind: 'integer' },
-  lua: "--- Adds a job to a priority queue and returns its id. The job body goes to a key derived\n--- from the queue key, so the queue key must carry a {hash tag}.\n---@key queue {tagged}       list of job ids; jobs live at <queue>:job:<id>\n---@arg job json             the job payload\n---@arg priority 'high'|'low'  high-priority jobs go to the front\n---@return integer           the new job id\nlocal id = redis.call('INCR', KEYS[1] .. ':seq')\nredis.call('SET', KEYS[1] .. ':job:' .. id, ARGV[1])\nif ARGV[2] == 'high' then\n  redis.call('LPUSH', KEYS[1], id)\nelse\n  redis.call('RPUSH', KEYS[1], id)\nend\nreturn id\n",
+  lineMap: [7, 8, 9, 10, 12, 14],
+  lua: "local a=redis.call('INCR',KEYS[1]..':seq')\nredis.call('SET',KEYS[1]..':job:'..a,ARGV[1])\nif ARGV[2]=='high'then\nredis.call('LPUSH',KEYS[1],a)else\nredis.call('RPUSH',KEYS[1],a)end\nreturn a",
 };
 
 /**

@@ -20,7 +20,7 @@ export type IdempotencyCheckResult = unknown;
 export const idempotencyCheckScript: ScriptSpec = {
   name: 'idempotencyCheck',
   source: 'scripts/idempotency-check.lua',
-  sha: '4858bf67867aeebc4e8dcb9daea49e93cb491fd5',
+  sha: '7b71a0dd89ac0ad24f5841e86d8ca1e3dea30c45',
   readOnly: false,
   keys: [{ name: 'idem' }],
   args: [
@@ -28,7 +28,8 @@ export const idempotencyCheckScript: ScriptSpec = {
     { name: 'ttlSeconds', type: { kind: 'integer' } },
   ],
   returns: { kind: 'json' },
-  lua: "--- Claims an idempotency key. The first caller gets null and must do the work; later\n--- callers get the JSON that the first one stored as its response.\n---@key idem                 the idempotency key\n---@arg pending json         placeholder stored while the first request runs\n---@arg ttlSeconds integer   how long the key is remembered\n---@return json              null for the first caller, else the stored value\nlocal stored = redis.call('GET', KEYS[1])\nif stored then\n  return stored\nend\nredis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])\nreturn nil\n",
+  lineMap: [7, 8, 9, 11, 12],
+  lua: "local a=redis.call('GET',KEYS[1])\nif a then\nreturn a end\nredis.call('SET',KEYS[1],ARGV[1],'EX',ARGV[2])\nreturn nil",
 };
 
 /**

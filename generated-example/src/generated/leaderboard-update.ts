@@ -20,7 +20,7 @@ export type LeaderboardUpdateResult = [number, string];
 export const leaderboardUpdateScript: ScriptSpec = {
   name: 'leaderboardUpdate',
   source: 'scripts/leaderboard-update.lua',
-  sha: '8b62d6e14bc5cadff7600fac91f20f6ba87a30c5',
+  sha: '930e30fed7987a75bf54c5db3450547322d20f31',
   readOnly: false,
   keys: [{ name: 'board' }],
   args: [
@@ -28,7 +28,8 @@ export const leaderboardUpdateScript: ScriptSpec = {
     { name: 'points', type: { kind: 'number' } },
   ],
   returns: { kind: 'tuple', items: [{ kind: 'integer' }, { kind: 'string' }] },
-  lua: "--- Adds points to a player and returns the player's new rank (0 = first) and score.\n---@key board                 sorted set of players by score\n---@arg player string\n---@arg points number         points to add (may be fractional or negative)\n---@return [integer, string]  rank from the top, and the new score as Redis prints it\nlocal score = redis.call('ZINCRBY', KEYS[1], ARGV[2], ARGV[1])\nlocal rank = redis.call('ZREVRANK', KEYS[1], ARGV[1])\nreturn { rank, score }\n",
+  lineMap: [6, 7, 8],
+  lua: "local a=redis.call('ZINCRBY',KEYS[1],ARGV[2],ARGV[1])\nlocal b=redis.call('ZREVRANK',KEYS[1],ARGV[1])\nreturn{b,a}",
 };
 
 /**

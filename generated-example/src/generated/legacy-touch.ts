@@ -20,7 +20,7 @@ export type LegacyTouchResult = unknown;
 export const legacyTouchScript: ScriptSpec = {
   name: 'legacyTouch',
   source: 'scripts/legacy-touch.lua',
-  sha: '5ea3d82c8705712737bf7724c19661ca01c10248',
+  sha: '09d34c687a43d04df8ccf7c028169053be45f19f',
   readOnly: false,
   keys: [{ name: 'key1' }],
   args: [
@@ -28,7 +28,8 @@ export const legacyTouchScript: ScriptSpec = {
     { name: 'arg2', type: { kind: 'string' } },
   ],
   returns: { kind: 'any' },
-  lua: "-- An existing script, adopted without editing: no contract, so its keys and args are\n-- inferred from KEYS[n] / ARGV[n].\nlocal hits = redis.call('INCRBY', KEYS[1], ARGV[1])\nredis.call('EXPIRE', KEYS[1], ARGV[2])\nreturn hits\n",
+  lineMap: [3, 4, 5],
+  lua: "local a=redis.call('INCRBY',KEYS[1],ARGV[1])\nredis.call('EXPIRE',KEYS[1],ARGV[2])\nreturn a",
 };
 
 /**

@@ -16,12 +16,13 @@ export type LookupProfileResult = Record<string, string>;
 export const lookupProfileScript: ScriptSpec = {
   name: 'lookupProfile',
   source: 'scripts/lookup-profile.lua',
-  sha: 'f11d876b028d76cc36df59ef7bd31b496af1b49e',
+  sha: 'b46583d4537ce9cb601cd992facb890216afbfd5',
   readOnly: true,
   keys: [{ name: 'profile' }],
   args: [],
   returns: { kind: 'hash' },
-  lua: "#!lua flags=no-writes\n--- Reads a user profile hash and its remaining lifetime (read-only: runs on replicas).\n---@key profile              hash of profile fields\n---@return hash              the profile fields, with \"_ttl\" set to the TTL in seconds\nlocal fields = redis.call('HGETALL', KEYS[1])\nfields[#fields + 1] = '_ttl'\nfields[#fields + 1] = tostring(redis.call('TTL', KEYS[1]))\nreturn fields\n",
+  lineMap: [1, 5, 6, 7, 8],
+  lua: "#!lua flags=no-writes\nlocal a=redis.call('HGETALL',KEYS[1])\na[#a+1]='_ttl'\na[#a+1]=tostring(redis.call('TTL',KEYS[1]))\nreturn a",
 };
 
 /**

@@ -24,7 +24,7 @@ export type SlidingWindowResult = [boolean, number];
 export const slidingWindowScript: ScriptSpec = {
   name: 'slidingWindow',
   source: 'scripts/limits/sliding-window.lua',
-  sha: 'd67e4273e84a912b991b8829b9f8263c925158cd',
+  sha: '6c6e11d1620d695b0cc781867116471b5a7dd5d6',
   readOnly: false,
   keys: [{ name: 'window' }],
   args: [
@@ -34,7 +34,8 @@ export const slidingWindowScript: ScriptSpec = {
     { name: 'requestId', type: { kind: 'string' } },
   ],
   returns: { kind: 'tuple', items: [{ kind: 'boolean' }, { kind: 'integer' }] },
-  lua: "--- Sliding-window rate limiter: admits a request when fewer than `limit` requests were\n--- admitted in the last `windowMs` milliseconds.\n---@key window            sorted set of admitted request ids scored by time (ms)\n---@arg now integer       current time in ms\n---@arg windowMs integer  window length in ms\n---@arg limit integer     requests admitted per window\n---@arg requestId string  unique id of this request\n---@return [boolean, integer] admitted, and how many requests remain in the window\nlocal window = KEYS[1]\nlocal now = tonumber(ARGV[1])\nlocal windowMs = tonumber(ARGV[2])\nlocal limit = tonumber(ARGV[3])\n\nredis.call('ZREMRANGEBYSCORE', window, '-inf', now - windowMs)\nlocal used = redis.call('ZCARD', window)\nif used >= limit then\n  return { false, 0 }\nend\nredis.call('ZADD', window, now, ARGV[4])\nredis.call('PEXPIRE', window, windowMs)\nreturn { true, limit - used - 1 }\n",
+  lineMap: [9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21],
+  lua: "local a=KEYS[1]\nlocal b=tonumber(ARGV[1])\nlocal c=tonumber(ARGV[2])\nlocal d=tonumber(ARGV[3])\nredis.call('ZREMRANGEBYSCORE',a,'-inf',b-c)\nlocal e=redis.call('ZCARD',a)\nif e>=d then\nreturn{false,0}end\nredis.call('ZADD',a,b,ARGV[4])\nredis.call('PEXPIRE',a,c)\nreturn{true,d-e-1}",
 };
 
 /**

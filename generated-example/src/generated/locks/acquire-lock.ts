@@ -20,7 +20,7 @@ export type AcquireLockResult = boolean;
 export const acquireLockScript: ScriptSpec = {
   name: 'acquireLock',
   source: 'scripts/locks/acquire-lock.lua',
-  sha: '5c9449625b2c57731bada1cf1671d7a9f8b217d0',
+  sha: '278fcdfe00c3151335d0cc4cb039760463b4fb87',
   readOnly: false,
   keys: [{ name: 'lock' }],
   args: [
@@ -28,7 +28,8 @@ export const acquireLockScript: ScriptSpec = {
     { name: 'ttlMs', type: { kind: 'integer' } },
   ],
   returns: { kind: 'boolean' },
-  lua: "--- Takes a lock for `owner` unless someone else holds it.\n---@key lock              the lock key\n---@arg owner string      token that identifies the holder\n---@arg ttlMs integer     lock lifetime in ms\n---@return boolean        true when the lock was taken\nreturn redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) ~= false\n",
+  lineMap: [6],
+  lua: "return redis.call('SET',KEYS[1],ARGV[1],'NX','PX',ARGV[2])~=false",
 };
 
 /**

@@ -18,12 +18,13 @@ export type ReleaseLockResult = boolean;
 export const releaseLockScript: ScriptSpec = {
   name: 'releaseLock',
   source: 'scripts/locks/release-lock.lua',
-  sha: '854e648fb8e9354a29fdd29ee65491b369b0d073',
+  sha: '0e50fd85b4fb4de09c4a140641faed11cdfb7fc5',
   readOnly: false,
   keys: [{ name: 'lock' }],
   args: [{ name: 'owner', type: { kind: 'string' } }],
   returns: { kind: 'boolean' },
-  lua: "--- Releases a lock only when `owner` still holds it (never someone else's lock).\n---@key lock              the lock key\n---@arg owner string      token given to acquireLock\n---@return boolean        true when the lock was held by owner and is now released\nif redis.call('GET', KEYS[1]) == ARGV[1] then\n  return redis.call('DEL', KEYS[1]) == 1\nend\nreturn false\n",
+  lineMap: [5, 6, 8],
+  lua: "if redis.call('GET',KEYS[1])==ARGV[1]then\nreturn redis.call('DEL',KEYS[1])==1 end\nreturn false",
 };
 
 /**

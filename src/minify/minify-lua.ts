@@ -1,0 +1,448 @@
+// minifyLua: a parsed script -> the smallest text we can prove does the same, plus a line map.
+// - Comments and needless whitespace go; a newline separates statements from different
+//   source lines (it costs what a space costs), so every statement starts on an output line
+//   that maps to its source line: lineMap[outputLine - 1] = sourceLine.
+// - Parentheses are printed from Lua 5.1's precedence table, plus the ones the source put
+//   around a call or `...` (they truncate a list of values to one); strings and numbers are
+//   printed exactly as written (raw), so they read back as the same value.
+// - Locals are renamed by binding (see rename.ts); globals, fields and `self` never are.
+// - The shebang line is kept byte for byte as line 1.
+// Deterministic: a pure function of the text.
+
+import type * as L from 'luaparse';
+import type { Comment, ParsedLua } from '../parse/parse-lua.js';
+import { rangeOf } from '../parse/parse-lua.js';
+import type { Scopes } from '../analyze/scope.js';
+import { resolveScopes } from '../analyze/scope.js';
+import { renameLocals } from './rename.js';
+
+export interface MinifiedLua {
+  text: string;
+  /** lineMap[n - 1] is the source line of output line n. */
+  lineMap: number[];
+}
+
+// Lua 5.1 binary operator priorities (lparser.c): [left, right].
+const PRIORITY: Record<string, [number, number]> = {
+  '+': [6, 6], '-': [6, 6], '*': [7, 7], '/': [7, 7], '%': [7, 7],
+  '^': [10, 9], '..': [5, 4],
+  '==': [3, 3], '~=': [3, 3], '<': [3, 3], '<=': [3, 3], '>': [3, 3], '>=': [3, 3],
+  and: [2, 2], or: [1, 1],
+};
+const UNARY_PRIORITY = 8;
+
+const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+
+/** Line starts of a text, counting line breaks as Lua does (\n, \r, \r\n, \n\r). */
+function lineOfOffset(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n' || c === '\r') {
+      const n = text[i + 1];
+      if ((n === '\n' || n === '\r') && n !== c) i++;
+      starts.push(i + 1);
+    }
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+function countLineBreaks(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\n' || c === '\r') {
+      const next = s[i + 1];
+      if ((next === '\n' || next === '\r') && next !== c) i++;
+      n++;
+    }
+  }
+  return n;
+}
+
+export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, scopes: Scopes = resolveScopes(parsed.ast)): MinifiedLua {
+  const names = renameLocals(scopes);
+  const lineOf = lineOfOffset(text);
+  const inComment = commentMask(text.length, parsed.comments);
+
+  let out = '';
+  const lineMap: number[] = [];
+  /** Source line of the statement that opened the current output line. */
+  let currentSourceLine = 0;
+
+  if (shebangEnd > 0) {
+    const nl = text.indexOf('\n');
+    out = text.slice(0, nl + 1); // the shebang line and its own line break, byte for byte
+    lineMap.push(1);
+    currentSourceLine = 1;
+  }
+
+  /** True until the first statement of the current block has started (Lua 5.1 allows no `;` there). */
+  let atBlockStart = true;
+
+  const emit = (token: string, sourceLine?: number): void => {
+    if (!token) return;
+    const last = out[out.length - 1];
+    if (last !== undefined && last !== '\n' && needsSpace(out, token)) out += ' ';
+    out += token;
+    // A raw token (long string, escaped newline) may span lines: map each to its source line.
+    const breaks = countLineBreaks(token);
+    for (let i = 1; i <= breaks; i++) lineMap.push((sourceLine ?? currentSourceLine) + i);
+    if (breaks) currentSourceLine = (sourceLine ?? currentSourceLine) + breaks;
+  };
+
+  /** Starts a statement: on a new output line when it comes from another source line. */
+  const startStatement = (node: L.Node, startsWithParen: boolean): void => {
+    const line = lineOf(rangeOf(node)[0]);
+    // `a = b` then `(f)()` would read as the call b(f)() (and across lines Lua 5.1 calls it
+    // ambiguous syntax): separate them with `;`, which Lua 5.1 allows only after a statement.
+    if (startsWithParen && !atBlockStart) out += ';';
+    atBlockStart = false;
+    if (line !== currentSourceLine) {
+      if (out.length && out[out.length - 1] !== '\n') out += '\n';
+      lineMap.push(line);
+      currentSourceLine = line;
+    }
+  };
+
+  function needsSpace(before: string, token: string): boolean {
+    const a = before[before.length - 1] as string;
+    const b = token[0] as string;
+    if (isWordChar(a) && isWordChar(b)) return true;
+    if (a === '-' && b === '-') return true; // would start a comment
+    if (a === '[' && (b === '[' || b === '=')) return true; // would start a long string
+    if (a === '.' && (b === '.' || /[0-9]/.test(b))) return true; // .. . / ..5
+    if (b === '.') {
+      // A number followed by '.' would read as one (malformed) number: 1 .. x
+      const m = /[0-9A-Za-z_.]+$/.exec(before);
+      if (m && /^\.?[0-9]/.test(m[0])) return true;
+    }
+    if ((a === '<' || a === '>' || a === '=' || a === '~') && b === '=') return true;
+    return false;
+  }
+
+  // ---- expressions --------------------------------------------------------------------
+
+  /** Whether the source wrapped the expression in parentheses (only asked for calls and `...`). */
+  function sourceParens(e: L.Node, parentCall?: L.Node): boolean {
+    const [start, end] = rangeOf(e);
+    let pairs = 0;
+    let i = start - 1;
+    let j = end;
+    for (;;) {
+      while (i >= 0 && (/\s/.test(text[i] as string) || inComment[i])) i--;
+      while (j < text.length && (/\s/.test(text[j] as string) || inComment[j])) j++;
+      if (text[i] === '(' && text[j] === ')') {
+        pairs++;
+        i--;
+        j++;
+      } else break;
+    }
+    // The sole argument of a call sits inside the call's own parentheses.
+    if (parentCall) pairs--;
+    return pairs > 0;
+  }
+
+  function name(id: L.Identifier): string {
+    return names.get(id) ?? id.name;
+  }
+
+  /** Prints an expression; `context` says whether a call/vararg here would expand to many values. */
+  function expr(e: L.Expression, soleCallArgOf?: L.Node): void {
+    const truncating = (e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression' || e.type === 'VarargLiteral') && sourceParens(e, soleCallArgOf);
+    if (truncating) {
+      emit('(');
+      exprInner(e);
+      emit(')');
+      return;
+    }
+    exprInner(e);
+  }
+
+  /** A call or index base: a prefix expression as is (a base takes one value anyway), anything else in parentheses. */
+  function prefix(e: L.Expression): void {
+    if (isPrefixExpression(e)) exprInner(e);
+    else {
+      emit('(');
+      exprInner(e);
+      emit(')');
+    }
+  }
+
+  function operand(e: L.Expression, needParens: boolean): void {
+    if (needParens) {
+      emit('(');
+      exprInner(e);
+      emit(')');
+    } else expr(e);
+  }
+
+  function exprInner(e: L.Expression): void {
+    switch (e.type) {
+      case 'Identifier':
+        emit(name(e));
+        return;
+      case 'StringLiteral':
+      case 'NumericLiteral':
+        emit(e.raw, lineOf(rangeOf(e)[0]));
+        return;
+      case 'BooleanLiteral':
+        emit(e.value ? 'true' : 'false');
+        return;
+      case 'NilLiteral':
+        emit('nil');
+        return;
+      case 'VarargLiteral':
+        emit('...');
+        return;
+      case 'FunctionDeclaration':
+        functionBody(e, 'function');
+        return;
+      case 'TableConstructorExpression':
+        emit('{');
+        e.fields.forEach((f, i) => {
+          if (i) emit(',');
+          if (f.type === 'TableKey') {
+            emit('[');
+            expr(f.key);
+            emit(']');
+            emit('=');
+          } else if (f.type === 'TableKeyString') {
+            emit(f.key.name);
+            emit('=');
+          }
+          expr(f.value);
+        });
+        emit('}');
+        return;
+      case 'BinaryExpression':
+      case 'LogicalExpression': {
+        // Lua reads `A op B` as subexpr(limit): A, then op, then subexpr(op.right) for B.
+        // A binary left child (op2) would swallow op when op.left > op2.right; a unary left
+        // child when op.left > UNARY_PRIORITY (only ^). A binary right child (op2) stops
+        // before op2 unless op2.left > op.right.
+        const [l, r] = PRIORITY[e.operator] as [number, number];
+        const left = e.left;
+        const right = e.right;
+        operand(left, isBinary(left) ? l > (PRIORITY[left.operator] as [number, number])[1] : left.type === 'UnaryExpression' ? l > UNARY_PRIORITY : false);
+        emit(e.operator);
+        operand(right, isBinary(right) ? (PRIORITY[right.operator] as [number, number])[0] <= r : false);
+        return;
+      }
+      case 'UnaryExpression': {
+        emit(e.operator);
+        // The operand is read by subexpr(UNARY_PRIORITY): it keeps a binary op only if op.left > 8 (^).
+        const a = e.argument;
+        operand(a, isBinary(a) && (PRIORITY[a.operator] as [number, number])[0] <= UNARY_PRIORITY);
+        return;
+      }
+      case 'MemberExpression':
+        prefix(e.base);
+        emit(e.indexer);
+        emit(e.identifier.name);
+        return;
+      case 'IndexExpression':
+        prefix(e.base);
+        emit('[');
+        expr(e.index);
+        emit(']');
+        return;
+      case 'CallExpression':
+        prefix(e.base);
+        emit('(');
+        e.arguments.forEach((a, i) => {
+          if (i) emit(',');
+          expr(a, e.arguments.length === 1 ? e : undefined);
+        });
+        emit(')');
+        return;
+      case 'StringCallExpression':
+        prefix(e.base);
+        exprInner(e.argument);
+        return;
+      case 'TableCallExpression':
+        prefix(e.base);
+        exprInner(e.arguments);
+        return;
+      default:
+        throw new Error(`minify: unexpected expression ${(e as L.Node).type}`);
+    }
+  }
+
+
+  function exprList(list: L.Expression[]): void {
+    list.forEach((x, i) => {
+      if (i) emit(',');
+      expr(x);
+    });
+  }
+
+  function functionBody(f: L.FunctionDeclaration, head: string): void {
+    emit(head);
+    emit('(');
+    f.parameters.forEach((p, i) => {
+      if (i) emit(',');
+      emit(p.type === 'Identifier' ? name(p) : '...');
+    });
+    emit(')');
+    block(f.body);
+    emit('end');
+  }
+
+  // ---- statements -----------------------------------------------------------------------
+
+  /** Whether the printed statement begins with `(` (its leftmost base is not a prefix expression). */
+  function startsWithParen(s: L.Statement): boolean {
+    let e: L.Expression | undefined = s.type === 'CallStatement' ? s.expression : s.type === 'AssignmentStatement' ? s.variables[0] : undefined;
+    while (e && (e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression' || e.type === 'MemberExpression' || e.type === 'IndexExpression')) {
+      if (!isPrefixExpression(e.base)) return true;
+      e = e.base;
+    }
+    return false;
+  }
+
+  function block(body: L.Statement[]): void {
+    atBlockStart = true;
+    for (const s of body) statement(s);
+    atBlockStart = false;
+  }
+
+  function statement(s: L.Statement): void {
+    startStatement(s, startsWithParen(s));
+    switch (s.type) {
+      case 'LocalStatement':
+        emit('local');
+        s.variables.forEach((v, i) => {
+          if (i) emit(',');
+          emit(name(v));
+        });
+        if (s.init.length) {
+          emit('=');
+          exprList(s.init);
+        }
+        return;
+      case 'AssignmentStatement':
+        exprList(s.variables);
+        emit('=');
+        exprList(s.init);
+        return;
+      case 'CallStatement':
+        expr(s.expression);
+        return;
+      case 'FunctionDeclaration': {
+        if (s.isLocal) {
+          emit('local');
+          emit('function');
+          emit(name(s.identifier as L.Identifier));
+        } else {
+          emit('function');
+          if (s.identifier) exprInner(s.identifier);
+        }
+        emit('(');
+        s.parameters.forEach((p, i) => {
+          if (i) emit(',');
+          emit(p.type === 'Identifier' ? name(p) : '...');
+        });
+        emit(')');
+        block(s.body);
+        emit('end');
+        return;
+      }
+      case 'ReturnStatement':
+        emit('return');
+        exprList(s.arguments);
+        return;
+      case 'BreakStatement':
+        emit('break');
+        return;
+      case 'IfStatement':
+        s.clauses.forEach((c) => {
+          if (c.type === 'IfClause' || c.type === 'ElseifClause') {
+            emit(c.type === 'IfClause' ? 'if' : 'elseif');
+            expr(c.condition);
+            emit('then');
+          } else emit('else');
+          block(c.body);
+        });
+        emit('end');
+        return;
+      case 'WhileStatement':
+        emit('while');
+        expr(s.condition);
+        emit('do');
+        block(s.body);
+        emit('end');
+        return;
+      case 'DoStatement':
+        emit('do');
+        block(s.body);
+        emit('end');
+        return;
+      case 'RepeatStatement':
+        emit('repeat');
+        block(s.body);
+        emit('until');
+        expr(s.condition);
+        return;
+      case 'ForNumericStatement':
+        emit('for');
+        emit(name(s.variable));
+        emit('=');
+        expr(s.start);
+        emit(',');
+        expr(s.end);
+        if (s.step) {
+          emit(',');
+          expr(s.step);
+        }
+        emit('do');
+        block(s.body);
+        emit('end');
+        return;
+      case 'ForGenericStatement':
+        emit('for');
+        s.variables.forEach((v, i) => {
+          if (i) emit(',');
+          emit(name(v));
+        });
+        emit('in');
+        exprList(s.iterators);
+        emit('do');
+        block(s.body);
+        emit('end');
+        return;
+      default:
+        throw new Error(`minify: unexpected statement ${(s as L.Node).type}`);
+    }
+  }
+
+  block(parsed.ast.body);
+  if (out.length && !out.endsWith('\n') && lineMap.length === 0) lineMap.push(1);
+  return { text: out, lineMap };
+}
+
+function isPrefixExpression(e: L.Expression): boolean {
+  return e.type === 'Identifier' || e.type === 'MemberExpression' || e.type === 'IndexExpression' || e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression';
+}
+
+function isBinary(e: L.Expression): e is L.BinaryExpression | L.LogicalExpression {
+  return e.type === 'BinaryExpression' || e.type === 'LogicalExpression';
+}
+
+function commentMask(length: number, comments: readonly Comment[]): Uint8Array {
+  const mask = new Uint8Array(length + 1);
+  for (const c of comments) {
+    const [s, e] = rangeOf(c);
+    mask.fill(1, s, e);
+  }
+  return mask;
+}

@@ -1,0 +1,42 @@
+// The minifier, proven on every fixture and example script: the output re-parses, minifying
+// it again changes nothing, and luac5.1 -s compiles source and output to the same bytecode.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseLua } from '../src/parse/parse-lua.js';
+import { readShebang } from '../src/parse/shebang.js';
+import { minifyLua } from '../src/minify/minify-lua.js';
+import { sameBytecode } from './support/luac.js';
+
+const ROOT = join(import.meta.dirname, '..');
+
+export function luaFiles(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? luaFiles(`${folder}/${e.name}`) : e.name.endsWith('.lua') ? [`${folder}/${e.name}`] : [],
+  );
+}
+
+export function minify(text: string): { text: string; lineMap: number[] } | undefined {
+  const sb = readShebang(text);
+  const end = sb.kind === 'ok' ? sb.shebang.end : 0;
+  const parsed = parseLua(text, end);
+  if (!parsed.ok) return undefined;
+  return minifyLua(text, parsed.parsed, end);
+}
+
+const files = [...luaFiles('fixtures'), ...luaFiles('generated-example/scripts')]
+  .filter((f) => minify(readFileSync(join(ROOT, f), 'utf8')) !== undefined)
+  .sort();
+
+describe('minifier on the fixtures', () => {
+  it('covers them', () => expect(files.length).toBeGreaterThan(90));
+
+  it.each(files)('%s', (path) => {
+    const text = readFileSync(join(ROOT, path), 'utf8');
+    const once = minify(text)!;
+    const twice = minify(once.text);
+    expect(twice?.text).toBe(once.text);
+    expect(sameBytecode(text, once.text)).toBe(true);
+    expect(once.text.length).toBeLessThanOrEqual(text.length);
+  });
+});
