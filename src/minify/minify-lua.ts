@@ -88,12 +88,15 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
 
   /** True until the first statement of the current block has started (Lua 5.1 allows no `;` there). */
   let atBlockStart = true;
+  /** The last token was a numeric literal: a letter, digit or '.' after it would extend it (3. then). */
+  let afterNumber = false;
 
-  const emit = (token: string, sourceLine?: number): void => {
+  const emit = (token: string, sourceLine?: number, isNumber = false): void => {
     if (!token) return;
     const last = out[out.length - 1];
-    if (last !== undefined && last !== '\n' && needsSpace(out, token)) out += ' ';
+    if (last !== undefined && last !== '\n' && (needsSpace(out, token) || (afterNumber && /^[A-Za-z0-9_.]/.test(token)))) out += ' ';
     out += token;
+    afterNumber = isNumber;
     // A raw token (long string, escaped newline) may span lines: map each to its source line.
     const breaks = countLineBreaks(token);
     for (let i = 1; i <= breaks; i++) lineMap.push((sourceLine ?? currentSourceLine) + i);
@@ -121,11 +124,6 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
     if (a === '-' && b === '-') return true; // would start a comment
     if (a === '[' && (b === '[' || b === '=')) return true; // would start a long string
     if (a === '.' && (b === '.' || /[0-9]/.test(b))) return true; // .. . / ..5
-    if (b === '.') {
-      // A number followed by '.' would read as one (malformed) number: 1 .. x
-      const m = /[0-9A-Za-z_.]+$/.exec(before);
-      if (m && /^\.?[0-9]/.test(m[0])) return true;
-    }
     if ((a === '<' || a === '>' || a === '=' || a === '~') && b === '=') return true;
     return false;
   }
@@ -192,8 +190,10 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
         emit(name(e));
         return;
       case 'StringLiteral':
-      case 'NumericLiteral':
         emit(e.raw, lineOf(rangeOf(e)[0]));
+        return;
+      case 'NumericLiteral':
+        emit(e.raw, lineOf(rangeOf(e)[0]), true);
         return;
       case 'BooleanLiteral':
         emit(e.value ? 'true' : 'false');
