@@ -193,7 +193,7 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
         emit(e.raw, lineOf(rangeOf(e)[0]));
         return;
       case 'NumericLiteral':
-        emit(e.raw, lineOf(rangeOf(e)[0]), true);
+        emit(shortestNumber(e.raw, e.value), lineOf(rangeOf(e)[0]), true);
         return;
       case 'BooleanLiteral':
         emit(e.value ? 'true' : 'false');
@@ -428,6 +428,22 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
   block(parsed.ast.body);
   if (out.length && !out.endsWith('\n') && lineMap.length === 0) lineMap.push(1);
   return { text: out, lineMap };
+}
+
+/**
+ * The shortest decimal spelling that reads back as the same double (Lua 5.1 reads numbers
+ * with strtod; JavaScript's shortest round-trip formatting gives the same double), or the
+ * source spelling when it is not longer.
+ */
+export function shortestNumber(raw: string, value: number): string {
+  if (!Number.isFinite(value)) return raw;
+  let s = String(value).replace(/^0\./, '.').replace('e+', 'e');
+  if (/^\d+000+$/.test(s)) {
+    const zeros = (/0+$/.exec(s) as RegExpExecArray)[0].length;
+    const exp = `${s.slice(0, -zeros)}e${zeros}`;
+    if (exp.length < s.length) s = exp;
+  }
+  return Number(s) === value && s.length < raw.length ? s : raw;
 }
 
 function isPrefixExpression(e: L.Expression): boolean {

@@ -67,7 +67,7 @@ function startServer(port: number, dir: string, extra: string[]): RedisProcess {
 export function assertRedisInstalled(): void {
   const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error('redis-server is not installed: run `node scripts/ensure-redis.mjs` (Debian, as root) or install redis-server and redis-tools 7.x');
+    throw new Error('redis-server is not installed: run `node scripts/ensure-tools.mjs` (Debian, as root) or install redis-server and redis-tools 7.x');
   }
 }
 
