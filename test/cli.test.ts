@@ -312,3 +312,29 @@ describe('RL004 points at ---@name when there is one', () => {
     expect(r.stdout).toContain("lua/b.lua:2:10: error RL004 name-collision the wrapper 'a' would export 'a', which lua/a.lua exports too\n");
   });
 });
+
+describe('minify', () => {
+  const SCRIPT = '#!lua flags=no-writes\n-- comment\n---@key k\nlocal value = redis.call("GET", KEYS[1])\n\nreturn value\n';
+
+  it('prints exactly the bytes that are sent', async () => {
+    const dir = project({ 'a.lua': SCRIPT });
+    const full = await cli(dir, 'minify', 'a.lua');
+    expect(full.code).toBe(0);
+    expect(full.stdout).toBe('#!lua flags=no-writes\nlocal a=redis.call("GET",KEYS[1])\nreturn a');
+    const { compile } = await import('../src/compile.js');
+    expect(full.stdout).toBe(compile(SCRIPT, { path: 'a.lua' }).model?.lua);
+    const none = await cli(dir, 'minify', 'a.lua', '--mode', 'none');
+    expect(none.stdout).toBe(SCRIPT);
+  });
+
+  it('refuses a script Redis would refuse, and bad usage', async () => {
+    const dir = project({ 'bad.lua': 'return +\n' });
+    const r = await cli(dir, 'minify', 'bad.lua');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("RL001 syntax-error: unexpected symbol near '+'");
+    expect((await cli(dir, 'minify')).code).toBe(2);
+    expect((await cli(dir, 'minify', 'bad.lua', '--mode', 'tiny')).stderr).toContain("--mode must be full or none, got 'tiny'");
+    expect((await cli(dir, 'minify', 'missing.lua')).code).toBe(2);
+  });
+});

@@ -289,3 +289,24 @@ describe('cluster specifics', () => {
   });
 });
 
+
+describe('line mapping through the minified text, with real errors', () => {
+  it('maps both the suffix line and the user_script:<n> inside the message', async () => {
+    const { compile } = await import('../src/compile.js');
+    const runtime = await import('../templates/runtime.js');
+    const source = ['--- Fails on purpose.', '---@key k', '---@return integer', '', 'local n = redis.call("INCR", KEYS[1])', '-- a comment', '', 'if n > 0 then', '  error("boom " .. n)', 'end', 'return n', ''].join('\n');
+    const model = compile(source, { path: 'scripts/boom.lua' }).model!;
+    expect(model.lineMap).toBeDefined();
+    const redis = standalone();
+    try {
+      const error = (await runtime.runScript(model as never, redis, { k: `boom:{${unique()}}` }).catch((e: unknown) => e)) as ScriptError;
+      expect(error).toBeInstanceOf(runtime.ScriptError);
+      expect(error.reply.message).toMatch(/^ERR user_script:\d+: boom 1 script: [0-9a-f]{40}, on @user_script:\d+\.$/);
+      expect(error.reply.message).not.toContain('user_script:9');
+      expect(error.line).toBe(9);
+      expect(error.message).toBe('boom (scripts/boom.lua:9): ERR boom 1');
+    } finally {
+      await redis.quit();
+    }
+  });
+});
