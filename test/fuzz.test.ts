@@ -4,19 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
+import { rng } from './support/lua-gen.js';
 import { createEmitter, emitWrapper } from '../src/codegen/emit-wrapper.js';
 import type { WrapperModel } from '../src/codegen/wrapper-model.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROOT = join(import.meta.dirname, '..');
 const corpus = ['fixtures/ok', 'fixtures/diagnostics', 'generated-example/scripts'].flatMap((folder) =>

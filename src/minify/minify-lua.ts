@@ -15,6 +15,7 @@ import { rangeOf } from '../parse/parse-lua.js';
 import type { Scopes } from '../analyze/scope.js';
 import { resolveScopes } from '../analyze/scope.js';
 import { renameLocals } from './rename.js';
+import { computeLineStarts, lineAt } from '../source/source-file.js';
 
 export interface MinifiedLua {
   text: string;
@@ -33,45 +34,15 @@ const UNARY_PRIORITY = 8;
 
 const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
 
-/** Line starts of a text, counting line breaks as Lua does (\n, \r, \r\n, \n\r). */
-function lineOfOffset(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n' || c === '\r') {
-      const n = text[i + 1];
-      if ((n === '\n' || n === '\r') && n !== c) i++;
-      starts.push(i + 1);
-    }
-  }
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
-
+/** Line breaks in a token, counted as Lua counts them. */
 function countLineBreaks(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\n' || c === '\r') {
-      const next = s[i + 1];
-      if ((next === '\n' || next === '\r') && next !== c) i++;
-      n++;
-    }
-  }
-  return n;
+  return computeLineStarts(s).length - 1;
 }
 
 export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, scopes: Scopes = resolveScopes(parsed.ast)): MinifiedLua {
   const names = renameLocals(scopes);
-  const lineOf = lineOfOffset(text);
+  const starts = computeLineStarts(text);
+  const lineOf = (offset: number) => lineAt(starts, offset);
   const inComment = commentMask(text.length, parsed.comments);
 
   let out = '';

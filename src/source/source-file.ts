@@ -25,7 +25,8 @@ export function createSourceFile(path: string, bytes: Uint8Array | string): Sour
   return { path, bytes: raw, text, lineStarts: computeLineStarts(text) };
 }
 
-function computeLineStarts(text: string): number[] {
+/** Offsets where lines start, counting line breaks as Lua does. */
+export function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -39,16 +40,22 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-export function positionAt(file: SourceFile, offset: number): Position {
-  const clamped = Math.max(0, Math.min(offset, file.text.length));
+/** The 1-based line holding `offset`, given the line starts of its text. */
+export function lineAt(lineStarts: readonly number[], offset: number): number {
   let lo = 0;
-  let hi = file.lineStarts.length - 1;
+  let hi = lineStarts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((file.lineStarts[mid] as number) <= clamped) lo = mid;
+    if ((lineStarts[mid] as number) <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, column: clamped - (file.lineStarts[lo] as number) + 1 };
+  return lo + 1;
+}
+
+export function positionAt(file: SourceFile, offset: number): Position {
+  const clamped = Math.max(0, Math.min(offset, file.text.length));
+  const line = lineAt(file.lineStarts, clamped);
+  return { line, column: clamped - (file.lineStarts[line - 1] as number) + 1 };
 }
 
 export function offsetAt(file: SourceFile, line: number, column: number): number {
