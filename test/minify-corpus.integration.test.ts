@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { generateProgram } from './support/lua-gen.js';
 import { sameBytecode } from './support/luac.js';
+import { canonicalTree } from './support/ast-equal.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { luaFiles, minify } from './minify.test.js';
@@ -37,6 +38,7 @@ describe('minifier on a generated corpus', () => {
     expect(once, source).toBeDefined();
     expect(minify(once!.text)?.text).toBe(once!.text);
     expect(sameBytecode(source, once!.text), `${source}\n----\n${once!.text}`).toBe(true);
+    expect(canonicalTree(once!.text)).toBe(canonicalTree(source));
     const inLua = runLua(source);
     expect(runLua(once!.text)).toBe(inLua);
     const inRedis = await redis.call('EVAL', source, '0');

@@ -7,6 +7,7 @@ import { parseLua } from '../src/parse/parse-lua.js';
 import { readShebang } from '../src/parse/shebang.js';
 import { minifyLua } from '../src/minify/minify-lua.js';
 import { sameBytecode } from './support/luac.js';
+import { canonicalTree } from './support/ast-equal.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -38,6 +39,7 @@ describe('minifier on the fixtures', () => {
     const twice = minify(once.text);
     expect(twice?.text).toBe(once.text);
     expect(sameBytecode(text, once.text)).toBe(true);
+    expect(canonicalTree(once.text)).toBe(canonicalTree(text));
     expect(once.text.length).toBeLessThanOrEqual(text.length);
   });
 });
