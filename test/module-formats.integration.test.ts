@@ -55,3 +55,22 @@ describe.each([
     });
   });
 });
+
+describe('generated code through a bundler', () => {
+  it('bundles with rolldown (ioredis external) and runs', async () => {
+    const { rolldown } = await import('rolldown');
+    const out = join(work, 'bundle');
+    mkdirSync(out, { recursive: true });
+    const entry = join(out, 'entry.ts');
+    writeFileSync(
+      entry,
+      `import { Redis } from 'ioredis';\nimport { acquireLock, releaseLock, allScripts } from '${join(REPO, 'generated-example/src/generated/index.js')}';\n${program(inject('redisStandalonePort'))}`,
+    );
+    const bundle = await rolldown({ input: entry, external: ['ioredis'], platform: 'node' });
+    await bundle.write({ file: join(out, 'bundle.mjs'), format: 'esm' });
+    await bundle.close();
+    const run = spawnSync(process.execPath, [join(out, 'bundle.mjs')], { encoding: 'utf8', timeout: 20000, cwd: REPO });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ taken: true, released: true, error: "TypeError: acquireLock: missing required field 'ttlMs'", scripts: 9 });
+  });
+});
