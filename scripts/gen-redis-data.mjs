@@ -6,7 +6,7 @@
 //   marks those Redis refuses there (write commands, and PUBLISH/SPUBLISH/PFCOUNT, whose
 //   may-replicate flag COMMAND does not show). The probe runs commands, so it always uses a
 //   throwaway server that this script starts and stops.
-// Usage: node scripts/gen-redis-data.mjs [--server path/to/redis-server]
+// Usage: node scripts/gen-redis-data.mjs [--server path/to/redis-server] [--out folder]
 // The output is sorted, so regenerating against the same server gives the same bytes.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const OUT = join(import.meta.dirname, '..', 'src', 'analyze', 'data');
+const outArg = process.argv.indexOf('--out');
+const OUT = outArg > 0 ? process.argv[outArg + 1] : join(import.meta.dirname, '..', 'src', 'analyze', 'data');
 const LIBRARIES = ['redis', 'string', 'table', 'math', 'cjson', 'cmsgpack', 'bit', 'struct', 'coroutine'];
 
 function cli(port, ...args) {
