@@ -233,6 +233,24 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
     return union(t.elements, one({ kind: 'nil', at }));
   }
 
+  /**
+   * A member of a sandbox table: `redis.call`, `_G.redis`, `_G['KEYS']`... With a key not
+   * known at build time, any member (so `redis[name](...)` may be redis.call).
+   */
+  function libraryMember(lib: string, key: string | undefined, at: Node): ValueSet {
+    const names = lib === '_G' ? Object.keys(SANDBOX.globals) : Object.keys(SANDBOX.libraries[lib] ?? {});
+    if (!names.length) return unknown(at, `a field of ${lib}`);
+    const chosen = key === undefined ? names : names.includes(key) ? [key] : [];
+    const out = new ValueSet(key === undefined || !chosen.length ? unknown(at, key === undefined ? `a member of ${lib}` : `${lib}.${key}`) : []);
+    for (const name of chosen) {
+      if (lib !== '_G') out.addAll([{ kind: 'builtin', name: `${lib}.${name}` }]);
+      else if (name === 'KEYS') out.addAll([{ kind: 'table', table: KEYS }]);
+      else if (name === 'ARGV') out.addAll([{ kind: 'table', table: ARGV }]);
+      else out.addAll([{ kind: 'builtin', name }]);
+    }
+    return out;
+  }
+
   /** A builtin value for a member of a library table, or undefined when the member does not exist. */
   function member(lib: string, name: string): Value | undefined {
     const members = SANDBOX.libraries[lib];
@@ -276,14 +294,14 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
       case 'MemberExpression':
       case 'IndexExpression': {
         const out = new ValueSet();
-        const key = e.type === 'MemberExpression' ? e.identifier.name : e.index.type === 'StringLiteral' ? (e.index.value ?? undefined) : undefined;
+        const keyValues = e.type === 'IndexExpression' ? single(e.index) : undefined;
+        const literalKey = keyValues?.values().length === 1 && keyValues.values()[0]?.kind === 'literal' ? (keyValues.values()[0] as { text: string }).text : undefined;
+        const key = e.type === 'MemberExpression' ? e.identifier.name : literalKey;
         for (const base of single(e.base)) {
           if (base.kind === 'table') out.addAll(elementsOf(base.table, e.type === 'IndexExpression' ? e.index : undefined, e));
           else if (base.kind === 'reply') out.addAll([{ kind: 'reply', command: base.command, at: e }, { kind: 'nil', at: e }]);
-          else if (base.kind === 'builtin' && key !== undefined && SANDBOX.libraries[base.name]) {
-            const m = member(base.name, key);
-            out.addAll(m ? [m] : unknown(e, `${base.name}.${key}`));
-          } else if (isStringish(base) && key !== undefined && e.type === 'MemberExpression' && e.indexer === ':') {
+          else if (base.kind === 'builtin') out.addAll(libraryMember(base.name, key, e));
+          else if (isStringish(base) && key !== undefined && e.type === 'MemberExpression' && e.indexer === ':') {
             const m = member(STRING_LIB, key);
             out.addAll(m ? [m] : unknown(e, `string method ${key}`));
           } else out.addAll(unknown(e, 'a field of a value the analysis does not follow'));
@@ -508,12 +526,20 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
       case 'assert':
         return { fixed: full.fixed, rest: full.rest };
       case 'setmetatable':
-        // Lua calls metamethods itself: their parameters are unknown.
+        // Lua calls metamethods itself: their parameters are unknown, and reading a missing
+        // field of the table may return anything (__index).
         for (const mt of full.fixed[1] ?? []) if (mt.kind === 'table') escape(mt.table.elements);
+        for (const t of full.fixed[0] ?? []) if (t.kind === 'table') add(t.table.elements, unknown(e, 'a value from a metatable (__index)'));
         return { fixed: [full.fixed[0] ?? new ValueSet()] };
       case 'rawget': {
         const out = new ValueSet();
-        for (const t of full.fixed[0] ?? []) out.addAll(t.kind === 'table' ? elementsOf(t.table, undefined, e) : unknown(e, 'rawget'));
+        const keyNode = fullNodes[1];
+        const key = keyNode?.type === 'StringLiteral' ? keyNode.value : undefined;
+        for (const t of full.fixed[0] ?? []) {
+          if (t.kind === 'table') out.addAll(elementsOf(t.table, undefined, e));
+          else if (t.kind === 'builtin') out.addAll(libraryMember(t.name, key, e));
+          else out.addAll(unknown(e, 'rawget'));
+        }
         return { fixed: [out] };
       }
       case 'rawset':
