@@ -205,6 +205,13 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
 
   let collecting = false;
   const facts: Facts = { redisCalls: [], builtinCalls: [], returns: [], valuesOf: (e) => single(e) };
+  // An expression may be evaluated more than once in a pass: record each fact once.
+  const recorded = new Set<unknown>();
+  const once = (key: unknown): boolean => {
+    if (!collecting || recorded.has(key)) return false;
+    recorded.add(key);
+    return true;
+  };
 
   const one = (v: Value): ValueSet => new ValueSet([v]);
   const unknown = (at: Node, note: string): ValueSet => one({ kind: 'unknown', note, at });
@@ -288,9 +295,20 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
         return { fixed: [union(unknown(e, `the global '${e.name}'`), globalValues.get(e.name))] };
       }
       case 'FunctionDeclaration':
+        // The body of a function expression is analyzed where the expression is.
+        statements(e.body, e);
         return { fixed: [one({ kind: 'function', fn: e })] };
-      case 'TableConstructorExpression':
-        return { fixed: [one({ kind: 'table', table: tableFor(e) })] };
+      case 'TableConstructorExpression': {
+        // Every field value is an element (field-insensitive); a call or `...` last in the
+        // list contributes all its values.
+        const table = tableFor(e);
+        e.fields.forEach((f, i) => {
+          if (f.type === 'TableKey') single(f.key);
+          const last = i === e.fields.length - 1 && f.type === 'TableValue';
+          add(table.elements, last ? allOf(multi(f.value)) : single(f.value));
+        });
+        return { fixed: [one({ kind: 'table', table })] };
+      }
       case 'MemberExpression':
       case 'IndexExpression': {
         const out = new ValueSet();
@@ -461,16 +479,34 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
     return result;
   }
 
+  /** Calls each of `callees` with `args` (for pcall, coroutine.resume): functions bind their parameters, builtins run as builtins. */
+  function call0(callees: ValueSet, args: ValueList, e: L.CallExpression | L.StringCallExpression | L.TableCallExpression, argNodes: L.Expression[]): ValueList {
+    const out: ValueList = { fixed: [], rest: new ValueSet() };
+    for (const t of callees) {
+      if (t.kind === 'function') {
+        const st = fnStates.get(t.fn) as FnState;
+        bindCall(st, args, undefined, e);
+        out.rest?.addAll(allOf(st.returns));
+      } else if (t.kind === 'builtin') {
+        out.rest?.addAll(allOf(builtin(t.name, e, argNodes, args, undefined)));
+      } else {
+        for (const a of [...args.fixed, args.rest]) if (a) escape(a);
+        out.rest?.addAll(unknown(e, 'the result of a call the analysis does not follow'));
+      }
+    }
+    return out;
+  }
+
   function builtin(name: string, e: L.CallExpression | L.StringCallExpression | L.TableCallExpression, argNodes: L.Expression[], args: ValueList, self: ValueSet | undefined): ValueList {
     const full: ValueList = self ? { fixed: [self, ...args.fixed], rest: args.rest } : args;
     const fullNodes = self ? [(e.base as L.MemberExpression).base, ...argNodes] : argNodes;
-    if (collecting) facts.builtinCalls.push({ node: e, callee: name, argNodes: fullNodes, args: full });
+    if (once(`${name}@${rangeOf(e)[0]}:${rangeOf(e)[1]}`)) facts.builtinCalls.push({ node: e, callee: name, argNodes: fullNodes, args: full });
     const str = (note: string) => ({ fixed: [one({ kind: 'string', note, at: e })] });
     const num = (fractional: boolean) => ({ fixed: [one({ kind: 'number', fractional, at: e })] });
     switch (name) {
       case 'redis.call':
       case 'redis.pcall': {
-        if (collecting) facts.redisCalls.push({ node: e, protected: name === 'redis.pcall', argNodes: fullNodes, args: full });
+        if (once(`redis@${rangeOf(e)[0]}:${rangeOf(e)[1]}:${fullNodes.length}`)) facts.redisCalls.push({ node: e, protected: name === 'redis.pcall', argNodes: fullNodes, args: full });
         const first = full.fixed[0];
         const names = first?.values().filter((v): v is Extract<Value, { kind: 'literal' }> => v.kind === 'literal').map((v) => v.text.toLowerCase()) ?? [];
         const out = new ValueSet(names.map((command) => ({ kind: 'reply' as const, command, at: e })));
@@ -481,23 +517,22 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
       case 'pcall':
       case 'xpcall': {
         // pcall(f, ...) calls f with the remaining args; xpcall(f, handler) calls f with none.
-        const target = full.fixed[0] ?? new ValueSet();
-        const rest: ValueList = name === 'pcall' ? { fixed: full.fixed.slice(1), rest: full.rest } : { fixed: [] };
-        const out: ValueList = { fixed: [one({ kind: 'boolean', value: undefined, at: e })], rest: new ValueSet() };
-        for (const t of target) {
-          if (t.kind === 'function') {
-            const st = fnStates.get(t.fn) as FnState;
-            bindCall(st, rest, undefined, e);
-            out.rest?.addAll(allOf(st.returns));
-          } else if (t.kind === 'builtin' && (t.name === 'redis.call' || t.name === 'redis.pcall')) {
-            const inner = builtin(t.name, e, fullNodes.slice(1), rest, undefined);
-            out.rest?.addAll(allOf(inner));
-          } else out.rest?.addAll(unknown(e, 'the result of pcall'));
-        }
+        const args: ValueList = name === 'pcall' ? { fixed: full.fixed.slice(1), rest: full.rest } : { fixed: [] };
         if (name === 'xpcall') escape(full.fixed[1] ?? new ValueSet());
-        out.rest?.addAll([{ kind: 'string', note: 'an error message', at: e }]);
-        return out;
+        const inner = call0(full.fixed[0] ?? new ValueSet(), args, e, fullNodes.slice(1));
+        return { fixed: [one({ kind: 'boolean', value: undefined, at: e })], rest: union(allOf(inner), one({ kind: 'string', note: 'an error message', at: e })) };
       }
+      case 'coroutine.wrap':
+      case 'coroutine.create':
+        // The coroutine runs the function it is given: treat it as that function, so its
+        // calls (coroutine.resume(co, ...) or the wrapper's) bind its parameters.
+        return { fixed: [full.fixed[0] ?? unknown(e, name)] };
+      case 'coroutine.resume': {
+        const inner = call0(full.fixed[0] ?? new ValueSet(), { fixed: full.fixed.slice(1), rest: full.rest }, e, fullNodes.slice(1));
+        return { fixed: [one({ kind: 'boolean', value: undefined, at: e })], rest: union(allOf(inner), unknown(e, 'a value passed to coroutine.yield')) };
+      }
+      case 'coroutine.yield':
+        return { fixed: [], rest: unknown(e, 'a value passed to coroutine.resume') };
       case 'unpack': {
         const out = new ValueSet();
         for (const t of full.fixed[0] ?? []) {
@@ -673,7 +708,7 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
             }
             add(st.returns.rest, values.rest);
           }
-        } else if (collecting) {
+        } else if (once(s)) {
           facts.returns.push({ node: s, values: [...values.fixed, ...(values.rest ? [values.rest] : [])] });
         }
         return;
