@@ -216,7 +216,9 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
   const one = (v: Value): ValueSet => new ValueSet([v]);
   const unknown = (at: Node, note: string): ValueSet => one({ kind: 'unknown', note, at });
   const firstOf = (list: ValueList, at: Node): ValueSet => list.fixed[0] ?? list.rest ?? one({ kind: 'nil', at });
-  const nth = (list: ValueList, i: number, at: Node): ValueSet => list.fixed[i] ?? list.rest ?? one({ kind: 'nil', at });
+  // Past the fixed positions a value comes from the rest of the list, or is nil.
+  const nth = (list: ValueList, i: number, at: Node): ValueSet =>
+    list.fixed[i] ?? (list.rest && list.rest.size ? union(list.rest, one({ kind: 'nil', at })) : one({ kind: 'nil', at }));
   const union = (...sets: Array<ValueSet | undefined>): ValueSet => {
     const s = new ValueSet();
     for (const x of sets) if (x) s.addAll(x);
@@ -498,7 +500,11 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
   }
 
   function builtin(name: string, e: L.CallExpression | L.StringCallExpression | L.TableCallExpression, argNodes: L.Expression[], args: ValueList, self: ValueSet | undefined): ValueList {
-    const full: ValueList = self ? { fixed: [self, ...args.fixed], rest: args.rest } : args;
+    const given: ValueList = self ? { fixed: [self, ...args.fixed], rest: args.rest } : args;
+    // Positional arguments: a call or unpack last in the list fills the positions it may reach.
+    const positions = Math.max(given.fixed.length, 3);
+    const full: ValueList = { fixed: Array.from({ length: positions }, (_, k) => nth(given, k, e)), rest: given.rest };
+    if (given.fixed.length < positions && !given.rest) full.fixed.length = given.fixed.length;
     const fullNodes = self ? [(e.base as L.MemberExpression).base, ...argNodes] : argNodes;
     if (once(`${name}@${rangeOf(e)[0]}:${rangeOf(e)[1]}`)) facts.builtinCalls.push({ node: e, callee: name, argNodes: fullNodes, args: full });
     const str = (note: string) => ({ fixed: [one({ kind: 'string', note, at: e })] });
@@ -506,8 +512,9 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
     switch (name) {
       case 'redis.call':
       case 'redis.pcall': {
-        if (once(`redis@${rangeOf(e)[0]}:${rangeOf(e)[1]}:${fullNodes.length}`)) facts.redisCalls.push({ node: e, protected: name === 'redis.pcall', argNodes: fullNodes, args: full });
-        const first = full.fixed[0];
+        // The command table resolves positions itself: keep the list as written.
+        if (once(`redis@${rangeOf(e)[0]}:${rangeOf(e)[1]}:${fullNodes.length}`)) facts.redisCalls.push({ node: e, protected: name === 'redis.pcall', argNodes: fullNodes, args: given });
+        const first = given.fixed[0];
         const names = first?.values().filter((v): v is Extract<Value, { kind: 'literal' }> => v.kind === 'literal').map((v) => v.text.toLowerCase()) ?? [];
         const out = new ValueSet(names.map((command) => ({ kind: 'reply' as const, command, at: e })));
         if (!names.length) out.addAll([{ kind: 'reply', command: '?', at: e }]);
@@ -517,7 +524,7 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
       case 'pcall':
       case 'xpcall': {
         // pcall(f, ...) calls f with the remaining args; xpcall(f, handler) calls f with none.
-        const args: ValueList = name === 'pcall' ? { fixed: full.fixed.slice(1), rest: full.rest } : { fixed: [] };
+        const args: ValueList = name === 'pcall' ? { fixed: given.fixed.slice(1), rest: given.rest } : { fixed: [] };
         if (name === 'xpcall') escape(full.fixed[1] ?? new ValueSet());
         const inner = call0(full.fixed[0] ?? new ValueSet(), args, e, fullNodes.slice(1));
         return { fixed: [one({ kind: 'boolean', value: undefined, at: e })], rest: union(allOf(inner), one({ kind: 'string', note: 'an error message', at: e })) };
@@ -528,7 +535,7 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
         // calls (coroutine.resume(co, ...) or the wrapper's) bind its parameters.
         return { fixed: [full.fixed[0] ?? unknown(e, name)] };
       case 'coroutine.resume': {
-        const inner = call0(full.fixed[0] ?? new ValueSet(), { fixed: full.fixed.slice(1), rest: full.rest }, e, fullNodes.slice(1));
+        const inner = call0(full.fixed[0] ?? new ValueSet(), { fixed: given.fixed.slice(1), rest: given.rest }, e, fullNodes.slice(1));
         return { fixed: [one({ kind: 'boolean', value: undefined, at: e })], rest: union(allOf(inner), unknown(e, 'a value passed to coroutine.yield')) };
       }
       case 'coroutine.yield':
@@ -579,7 +586,8 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
       }
       case 'rawset':
       case 'table.insert': {
-        const value = name === 'rawset' ? nth(full, 2, e) : nth(full, full.fixed.length >= 3 ? 2 : 1, e);
+        // table.insert(t, v) or table.insert(t, pos, v): the value is the last argument.
+        const value = name === 'rawset' ? nth(given, 2, e) : given.fixed.length >= 3 ? union(given.fixed[2], given.rest) : union(nth(given, 1, e), given.rest);
         for (const t of full.fixed[0] ?? []) if (t.kind === 'table') add(t.table.elements, value);
         return { fixed: [] };
       }
@@ -805,9 +813,14 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
   };
   mark(chunk.body, undefined);
 
-  // Escaped functions take unknown parameters.
-  const applyEscapes = () => {
+  // Escaped functions take unknown parameters; so do functions never called (dead code is
+  // checked too, with parameters that could be anything).
+  const applyEscapes = (final: boolean) => {
     for (const st of fnStates.values()) {
+      if (final && !st.escaped && st.params.every((p) => p.size === 0) && (st.varargs.rest as ValueSet).size === 0 && st.varargs.fixed.length === 0) {
+        st.escaped = true;
+        grew = true;
+      }
       if (!st.escaped) continue;
       st.params.forEach((p, i) => add(p, unknown(st.info.params[i]?.decl ?? st.info.node, 'a parameter of a function called from code the analysis does not follow')));
       add(st.varargs.rest as ValueSet, unknown(st.info.node, 'an argument of a function called from code the analysis does not follow'));
@@ -817,7 +830,8 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
   for (let pass = 0; pass < 10000; pass++) {
     grew = false;
     statements(chunk.body, undefined);
-    applyEscapes();
+    applyEscapes(false);
+    if (!grew) applyEscapes(true);
     if (!grew) break;
   }
   collecting = true;

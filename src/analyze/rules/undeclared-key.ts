@@ -15,7 +15,8 @@ export default defineRule({
   },
   check(ctx) {
     forEachKeyArg(ctx.calls, (arg, command) => {
-      const bad = arg.values.values().filter((v) => keyVerdict(v, ctx.contract) === 'undeclared');
+      // No value at all means the analysis lost track of it: report, never accept.
+      const bad = arg.values.size === 0 ? [{ kind: 'unknown' as const, note: 'a value the analysis cannot trace', at: arg.node }] : arg.values.values().filter((v) => keyVerdict(v, ctx.contract) === 'undeclared');
       if (!bad.length) return false;
       const origins = bad.map((v) => ctx.describe(v));
       ctx.report({
