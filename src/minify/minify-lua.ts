@@ -257,8 +257,9 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
     });
   }
 
-  function functionBody(f: L.FunctionDeclaration, head: string): void {
+  function functionBody(f: L.FunctionDeclaration, head: string, printName?: () => void): void {
     emit(head);
+    printName?.();
     emit('(');
     f.parameters.forEach((p, i) => {
       if (i) emit(',');
@@ -309,25 +310,13 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
       case 'CallStatement':
         expr(s.expression);
         return;
-      case 'FunctionDeclaration': {
-        if (s.isLocal) {
-          emit('local');
-          emit('function');
-          emit(name(s.identifier as L.Identifier));
-        } else {
-          emit('function');
-          if (s.identifier) exprInner(s.identifier);
-        }
-        emit('(');
-        s.parameters.forEach((p, i) => {
-          if (i) emit(',');
-          emit(p.type === 'Identifier' ? name(p) : '...');
+      case 'FunctionDeclaration':
+        if (s.isLocal) emit('local');
+        functionBody(s, 'function', () => {
+          if (s.isLocal) emit(name(s.identifier as L.Identifier));
+          else if (s.identifier) exprInner(s.identifier);
         });
-        emit(')');
-        block(s.body);
-        emit('end');
         return;
-      }
       case 'ReturnStatement':
         emit('return');
         exprList(s.arguments);
