@@ -1,0 +1,165 @@
+// Cluster faults provoked for real on a test cluster: move a slot (MOVED for a client whose
+// slot map is stale), leave a slot half-migrated (ASK), fail a master over to its replica,
+// add a master. Everything goes through plain connections to single nodes, asynchronously,
+// so a load can keep running while it happens (the chaos benchmark relies on that).
+
+import { Redis } from 'ioredis';
+import { waitFor } from './redis-servers.js';
+
+export interface NodeInfo {
+  id: string;
+  port: number;
+  role: 'master' | 'replica';
+  /** The master's id, for a replica. */
+  masterId: string | undefined;
+  /** Owned slot ranges, inclusive (masters only). */
+  slots: Array<[number, number]>;
+}
+
+const admins = new Map<number, Redis>();
+
+/** A plain (non-cluster) connection to one node, reused until closeAdmins(). */
+export function admin(port: number): Redis {
+  let r = admins.get(port);
+  if (!r) {
+    r = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 3, lazyConnect: false });
+    r.on('error', () => undefined);
+    admins.set(port, r);
+  }
+  return r;
+}
+
+export async function closeAdmins(): Promise<void> {
+  const all = [...admins.values()];
+  admins.clear();
+  await Promise.all(all.map((r) => r.quit().catch(() => r.disconnect())));
+}
+
+/** CLUSTER NODES as seen by the node on `port`. */
+export async function clusterNodes(port: number): Promise<NodeInfo[]> {
+  const text = (await admin(port).cluster('NODES')) as string;
+  return text
+    .trim()
+    .split('\n')
+    .filter((l) => !l.includes('noaddr') && !l.includes('fail'))
+    .map((line) => {
+      const [id, addr, flags, master, , , , , ...slots] = line.split(' ');
+      const nodePort = Number((addr as string).split('@')[0]!.split(':')[1]);
+      return {
+        id: id as string,
+        port: nodePort,
+        role: (flags as string).includes('master') ? ('master' as const) : ('replica' as const),
+        masterId: master === '-' ? undefined : master,
+        slots: slots
+          .filter((s) => !s.startsWith('['))
+          .map((s) => {
+            const [a, b] = s.split('-').map(Number) as [number, number | undefined];
+            return [a, b ?? a] as [number, number];
+          }),
+      };
+    });
+}
+
+export async function keySlot(port: number, key: string): Promise<number> {
+  return (await admin(port).cluster('KEYSLOT', key)) as number;
+}
+
+export async function ownerOf(port: number, slot: number): Promise<NodeInfo> {
+  const owner = (await clusterNodes(port)).find((n) => n.role === 'master' && n.slots.some(([a, b]) => slot >= a && slot <= b));
+  if (!owner) throw new Error(`no master owns slot ${slot}`);
+  return owner;
+}
+
+export async function masters(port: number): Promise<NodeInfo[]> {
+  return (await clusterNodes(port)).filter((n) => n.role === 'master');
+}
+
+/** Another master than the owner of `slot`. */
+export async function otherMaster(port: number, slot: number): Promise<NodeInfo> {
+  const owner = await ownerOf(port, slot);
+  const other = (await masters(port)).find((n) => n.id !== owner.id);
+  if (!other) throw new Error('the cluster has a single master');
+  return other;
+}
+
+async function migrateKeys(from: NodeInfo, to: NodeInfo, slot: number, only?: readonly string[]): Promise<void> {
+  const src = admin(from.port);
+  for (;;) {
+    const keys = only ? [...only] : ((await src.cluster('GETKEYSINSLOT', slot, 200)) as string[]);
+    if (keys.length === 0) return;
+    await src.call('MIGRATE', '127.0.0.1', String(to.port), '', '0', '10000', 'REPLACE', 'KEYS', ...keys);
+    if (only) return;
+  }
+}
+
+/**
+ * Starts moving `slot` to `to` and moves only `keys`: the slot stays MIGRATING on its owner and
+ * IMPORTING on `to`, so a command for a moved key sent to the owner gets ASK. Returns the
+ * function that finishes the move.
+ */
+export async function beginMigration(port: number, slot: number, to: NodeInfo, keys: readonly string[]): Promise<() => Promise<void>> {
+  const from = await ownerOf(port, slot);
+  await admin(to.port).cluster('SETSLOT', slot, 'IMPORTING', from.id);
+  await admin(from.port).cluster('SETSLOT', slot, 'MIGRATING', to.id);
+  await migrateKeys(from, to, slot, keys);
+  return async () => {
+    await migrateKeys(from, to, slot);
+    await assignSlot(port, slot, from, to);
+  };
+}
+
+async function assignSlot(port: number, slot: number, from: NodeInfo, to: NodeInfo): Promise<void> {
+  // The target first, then the source, then everyone else (the order the Redis docs give).
+  await admin(to.port).cluster('SETSLOT', slot, 'NODE', to.id);
+  await admin(from.port).cluster('SETSLOT', slot, 'NODE', to.id);
+  for (const m of await masters(port)) {
+    if (m.id !== to.id && m.id !== from.id) await admin(m.port).cluster('SETSLOT', slot, 'NODE', to.id);
+  }
+  await waitFor(`slot ${slot} owned by ${to.port} everywhere`, async () => {
+    const views = await Promise.all((await clusterNodes(port)).map(async (n) => (await ownerOf(n.port, slot)).id));
+    return views.every((id) => id === to.id);
+  });
+}
+
+/** Moves `slot` with its keys from its owner to `to`, and tells every master. */
+export async function moveSlot(port: number, slot: number, to: NodeInfo): Promise<void> {
+  const finish = await beginMigration(port, slot, to, []);
+  await finish();
+}
+
+/**
+ * Fails the master that owns `slot` over to one of its replicas with CLUSTER FAILOVER, and
+ * waits until every node agrees. Returns the new master.
+ */
+export async function failover(port: number, slot: number): Promise<NodeInfo> {
+  const master = await ownerOf(port, slot);
+  const replica = (await clusterNodes(port)).find((n) => n.masterId === master.id);
+  if (!replica) throw new Error(`master ${master.port} has no replica`);
+  await admin(replica.port).cluster('FAILOVER');
+  await waitFor(
+    `replica ${replica.port} promoted`,
+    async () => {
+      const views = await Promise.all((await clusterNodes(port)).map(async (n) => (await ownerOf(n.port, slot)).port));
+      return views.every((p) => p === replica.port);
+    },
+    30000,
+  );
+  await waitFor('the old master follows the new one', async () => {
+    const info = (await admin(master.port).info('replication')) as string;
+    return info.includes('role:slave') && info.includes('master_link_status:up');
+  });
+  return { ...replica, role: 'master' };
+}
+
+/** Adds the empty node on `newPort` to the cluster as a master owning no slots. */
+export async function addMaster(port: number, newPort: number): Promise<NodeInfo> {
+  await admin(newPort).cluster('MEET', '127.0.0.1', port);
+  let id = '';
+  await waitFor(`node ${newPort} known to every node`, async () => {
+    const self = (await clusterNodes(newPort)).find((n) => n.port === newPort);
+    id = self?.id ?? '';
+    const views = await Promise.all((await clusterNodes(port)).map(async (n) => (await clusterNodes(n.port)).some((m) => m.id === id)));
+    return id !== '' && views.every(Boolean);
+  });
+  return { id, port: newPort, role: 'master', masterId: undefined, slots: [] };
+}
