@@ -99,6 +99,39 @@ describe('encodeParams', () => {
   });
 });
 
+describe('encodeParams reads own fields only and refuses holes', () => {
+  const s = spec({ keys: [{ name: 'k' }], args: [{ name: '__proto__', type: { kind: 'json' } }, { name: 'items', type: { kind: 'string' }, variadic: true }] });
+
+  it("a param named __proto__ that the caller leaves out is missing, not Object.prototype", () => {
+    expect(() => encodeParams(s, { k: 'a', items: [] })).toThrow(new TypeError("demo: missing required field '__proto__'"));
+    expect(encodeParams(s, JSON.parse('{"k":"a","__proto__":{"x":1},"items":[]}'))).toEqual({ keys: ['a'], args: ['{"x":1}'] });
+  });
+
+  it('inherited fields are not read', () => {
+    const params = Object.create({ k: 'inherited' }) as Record<string, unknown>;
+    params['__proto__'] = 1;
+    params['items'] = [];
+    expect(() => encodeParams(s, params)).toThrow(new TypeError("demo: missing required field 'k'"));
+  });
+
+  it('a polluted Object.prototype is not read', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['k'] = 'polluted';
+    try {
+      expect(() => encodeParams(s, Object.assign(Object.create(null), { __proto__: 1, items: [] }))).toThrow("missing required field 'k'");
+      expect(() => encodeParams(s, JSON.parse('{"__proto__":1,"items":[]}'))).toThrow("missing required field 'k'");
+    } finally {
+      delete proto['k'];
+    }
+  });
+
+  it('a variadic array with holes is refused, not sent shortened', () => {
+    const params: Record<string, unknown> = { k: 'a', items: [, 'a', , 'b'] }; // eslint-disable-line no-sparse-arrays
+    Object.defineProperty(params, '__proto__', { value: 1, enumerable: true });
+    expect(() => encodeParams(s, params)).toThrow(new TypeError("demo: 'items[0]' is missing (the array has a hole there)"));
+  });
+});
+
 describe('decodeReply', () => {
   it.each([
     [{ kind: 'integer' }, 3, 3],

@@ -1,0 +1,188 @@
+// The runtime on a real Redis Cluster (3 masters, 3 replicas) that this file starts for
+// itself, under the faults ioredis recovers from: a slot moved while the client's slot map
+// is stale (MOVED), a slot half-migrated (ASK), a master failed over to its replica. Every
+// wrapper promise must settle once with what its command really did, which a ledger hash
+// written by the script proves: an acknowledged call ran exactly once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, type ClusterOptions } from 'ioredis';
+import { CrossSlotError, loadScripts, queueScript, runScript } from '../templates/runtime.js';
+import { startCluster, type StartedCluster } from './support/redis-servers.js';
+import { admin, beginMigration, closeAdmins, clusterNodes, failover, keySlot, moveSlot, otherMaster, ownerOf } from './support/cluster-admin.js';
+import { ECHO, LEDGER } from './support/specs.js';
+
+let cluster: StartedCluster;
+let seed: number;
+const clients: Cluster[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ masters: 3, replicas: 1 });
+  seed = cluster.ports[0] as number;
+}, 90000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  await closeAdmins();
+  await cluster?.stop();
+});
+
+/** A client whose slot map stays stale until a redirection tells it otherwise. */
+async function staleClient(options: ClusterOptions = {}): Promise<Cluster> {
+  const c = new Cluster([{ host: '127.0.0.1', port: seed }], {
+    slotsRefreshInterval: 600000,
+    redisOptions: { maxRetriesPerRequest: 1 },
+    ...options,
+  });
+  clients.push(c);
+  await new Promise<void>((resolve, reject) => {
+    c.once('ready', resolve);
+    c.once('error', reject);
+  });
+  return c;
+}
+
+let run = 0;
+const unique = () => `f${process.pid}-${Date.now()}-${run++}`;
+
+async function ledgerOf(log: string): Promise<Record<string, string>> {
+  const owner = await ownerOf(seed, await keySlot(seed, log));
+  return admin(owner.port).hgetall(log);
+}
+
+/** Waits for a promise but gives up after `ms`, so a promise that never settles fails the test. */
+function settledWithin<T>(p: Promise<T>, ms: number): Promise<PromiseSettledResult<T> | 'pending'> {
+  return Promise.race([
+    p.then(
+      (value) => ({ status: 'fulfilled' as const, value }),
+      (reason: unknown) => ({ status: 'rejected' as const, reason }),
+    ),
+    new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms)),
+  ]);
+}
+
+type Chain = ReturnType<Cluster['pipeline']>;
+
+async function batchAcrossFault(
+  kind: 'pipeline' | 'multi',
+  fault: (log: string, slot: number) => Promise<() => Promise<void>>,
+): Promise<void> {
+  const client = await staleClient();
+  const log = `log:{${unique()}}`;
+  const slot = await keySlot(seed, log);
+  expect(await runScript(LEDGER, client, { log, id: 'warm' })).toBe(1); // the client now routes this slot
+  const done = await fault(log, slot);
+  const chain: Chain = kind === 'pipeline' ? client.pipeline() : client.multi();
+  const ids = ['a', 'b', 'c', 'd'];
+  const calls = ids.map((id) => queueScript<number>(LEDGER, chain, { log, id }));
+  const echoed = queueScript<string>(ECHO, chain, { k: `${log}:echo`, v: 'hello' });
+  const rows = await chain.exec();
+  const settled = await Promise.all([...calls, echoed].map((p) => settledWithin(p, 5000)));
+  await done();
+  expect(rows).toEqual([...ids.map(() => [null, 1]), [null, 'hello']]);
+  expect(settled).toEqual([...ids.map(() => ({ status: 'fulfilled', value: 1 })), { status: 'fulfilled', value: 'hello' }]);
+  expect(await ledgerOf(log)).toEqual({ warm: '1', a: '1', b: '1', c: '1', d: '1' });
+}
+
+describe.each(['pipeline', 'multi'] as const)('%s across a cluster fault', (kind) => {
+  it('a slot moved while the slot map is stale (MOVED): every call settles with its own reply', async () => {
+    await batchAcrossFault(kind, async (_log, slot) => {
+      await moveSlot(seed, slot, await otherMaster(seed, slot));
+      return async () => undefined;
+    });
+  });
+
+  it('a slot half-migrated (ASK): every call settles with its own reply', async () => {
+    await batchAcrossFault(kind, async (log, slot) => beginMigration(seed, slot, await otherMaster(seed, slot), [log, `${log}:echo`]));
+  });
+
+  it('the master failed over to its replica: every call settles with its own reply', async () => {
+    await batchAcrossFault(kind, async (_log, slot) => {
+      await failover(seed, slot);
+      return async () => undefined;
+    });
+  }, 60000);
+});
+
+describe('direct calls across cluster faults', () => {
+  it('recovers NOSCRIPT that ioredis reports as "Too many Cluster redirections"', async () => {
+    const client = await staleClient({ maxRedirections: 1 });
+    const log = `log:{${unique()}}`;
+    const slot = await keySlot(seed, log);
+    expect(await runScript(LEDGER, client, { log, id: 'warm' })).toBe(1);
+    const target = await otherMaster(seed, slot);
+    await moveSlot(seed, slot, target);
+    await admin(target.port).script('FLUSH');
+    // MOVED, then NOSCRIPT on the new owner: ioredis' redirection budget of 1 is spent.
+    expect(await runScript(LEDGER, client, { log, id: 'after-move' })).toBe(1);
+    expect(await ledgerOf(log)).toEqual({ warm: '1', 'after-move': '1' });
+  });
+
+  it('after a failover, the next NOSCRIPT on the new master loads the script with SCRIPT LOAD', async () => {
+    const client = await staleClient();
+    const log = `log:{${unique()}}`;
+    const slot = await keySlot(seed, log);
+    expect(await runScript(LEDGER, client, { log, id: 'before' })).toBe(1);
+    const promoted = await failover(seed, slot);
+    await admin(promoted.port).script('FLUSH');
+    await admin(promoted.port).config('RESETSTAT');
+    expect(await runScript(LEDGER, client, { log, id: 'after' })).toBe(1);
+    const stats = (await admin(promoted.port).info('commandstats')) as string;
+    expect(stats).toMatch(/cmdstat_script\|load:calls=1,/);
+    expect(stats).not.toMatch(/cmdstat_eval:/);
+    expect(await admin(promoted.port).script('EXISTS', LEDGER.sha)).toEqual([1]);
+  }, 60000);
+
+  it('keys {}{z}1 and {}{z}2 hash to different slots: CrossSlotError before anything is sent', async () => {
+    const client = await staleClient();
+    const two = { ...LEDGER, keys: [{ name: 'a' }, { name: 'b' }] };
+    expect(await keySlot(seed, '{}{z}1')).not.toBe(await keySlot(seed, '{}{z}2'));
+    const before = await evalCalls();
+    await expect(runScript(two, client, { a: '{}{z}1', b: '{}{z}2', id: 'x' })).rejects.toBeInstanceOf(CrossSlotError);
+    expect(await evalCalls()).toBe(before);
+  });
+});
+
+async function evalCalls(): Promise<number> {
+  let total = 0;
+  for (const node of await clusterNodes(seed)) {
+    const stats = (await admin(node.port).info('commandstats')) as string;
+    for (const m of stats.matchAll(/cmdstat_eval\w*:calls=(\d+)/g)) total += Number(m[1]);
+  }
+  return total;
+}
+
+describe('batches that ioredis rejects as a whole', () => {
+  it('a pipeline holding calls for two slot groups: exec() rejects and so does every wrapper promise', async () => {
+    const client = await staleClient();
+    const first = `log:{${unique()}}`;
+    const slot = await keySlot(seed, first);
+    let second = `log:{${unique()}}`;
+    while ((await ownerOf(seed, await keySlot(seed, second))).id === (await ownerOf(seed, slot)).id) second = `log:{${unique()}}`;
+    const pipe = client.pipeline();
+    const a = queueScript<number>(LEDGER, pipe, { log: first, id: 'a' });
+    const b = queueScript<number>(LEDGER, pipe, { log: second, id: 'b' });
+    await expect(pipe.exec()).rejects.toThrow(/same slots allocation group/);
+    const settled = await Promise.all([a, b].map((p) => settledWithin(p, 3000)));
+    for (const s of settled) {
+      expect(s).not.toBe('pending');
+      expect((s as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+      expect(String((s as PromiseRejectedResult).reason)).toMatch(/same slots allocation group/);
+    }
+  });
+});
+
+describe('loadScripts on a Cluster', () => {
+  it('right after new Cluster(): waits for ready, then loads every master and replica', async () => {
+    for (const port of cluster.ports) await admin(port).script('FLUSH');
+    const client = new Cluster([{ host: '127.0.0.1', port: seed }], { redisOptions: { maxRetriesPerRequest: 1 } });
+    clients.push(client);
+    await loadScripts(client, [LEDGER, ECHO]);
+    for (const port of cluster.ports) expect(await admin(port).script('EXISTS', LEDGER.sha, ECHO.sha), `node ${port}`).toEqual([1, 1]);
+  });
+
+  it('rejects clearly when the cluster never becomes ready', async () => {
+    const client = new Cluster([{ host: '127.0.0.1', port: 1 }], { clusterRetryStrategy: () => 100 });
+    client.on('error', () => undefined);
+    clients.push(client);
+    await expect(loadScripts(client, [LEDGER], { timeoutMs: 500 })).rejects.toThrow(/not ready after 500 ms/);
+  });
+});
