@@ -18,6 +18,7 @@ import {
   INDEX_EXPORTS,
   INDEX_MODULE,
   RUNTIME_MODULE,
+  WRAPPER_IMPORTS,
 } from './codegen/emit-wrapper.js';
 import { pascalCase, type WrapperModel } from './codegen/wrapper-model.js';
 
@@ -97,7 +98,10 @@ function checkCollisions(
   diagnostics: Diagnostic[],
 ): Set<string> {
   const owners = new Map<string, string>();
-  const reserved = new Set([...INDEX_EXPORTS]);
+  const reserved = new Map<string, string>([
+    ...INDEX_EXPORTS.map((n): [string, string] => [n, 'which the index exports for redis-luagen itself']),
+    ...WRAPPER_IMPORTS.map((n): [string, string] => [n, "which every wrapper module imports"]),
+  ]);
   const collided = new Set<string>();
   const report = (r: { input: ScriptInput; result: CompileResult }, message: string, hint: string) => {
     collided.add(r.input.path);
@@ -114,8 +118,9 @@ function checkCollisions(
       owners.set(moduleKey, r.input.path);
     }
     for (const name of exportedNames(r.result.name)) {
-      if (reserved.has(name)) {
-        report(r, `the wrapper '${r.result.name}' would export '${name}', which the index exports for redis-luagen itself`, 'add ---@name with another identifier');
+      const taken = reserved.get(name);
+      if (taken) {
+        report(r, `the wrapper '${r.result.name}' would export '${name}', ${taken}`, 'add ---@name with another identifier');
         break;
       }
       const owner = owners.get(`name:${name}`);

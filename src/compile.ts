@@ -8,7 +8,8 @@ import { makeDiagnostic } from './diagnostics/report.js';
 import { findEncodingProblem } from './parse/encoding.js';
 import { readShebang, type Shebang } from './parse/shebang.js';
 import { parseLua, rangeOf, type ParsedLua } from './parse/parse-lua.js';
-import { readContract, wrapperNameFromPath, isValidWrapperName } from './annotations/read-contract.js';
+import { readContract } from './annotations/read-contract.js';
+import { wrapperNameFromPath, wrapperNameProblem } from './annotations/wrapper-name.js';
 import type { ScriptContract } from './annotations/contract.js';
 import { collectUsage, inferContract } from './analyze/contract-usage.js';
 import { analyzeScript } from './analyze/analyze-script.js';
@@ -115,13 +116,14 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
   diagnostics.push(...contractDiagnostics);
   const name = contract.name?.value ?? fallbackName;
   if (contract.name) nameSpan = { start: contract.name.start, end: contract.name.end };
-  if (!contract.name && !isValidWrapperName(name)) {
+  const nameProblem = contract.name ? undefined : wrapperNameProblem(name);
+  if (nameProblem) {
     diagnostics.push(
       makeDiagnostic(file, {
         rule: 'bad-annotation',
         start: 0,
         end: 0,
-        message: `the file name gives the wrapper name '${name}', which is not a valid TypeScript identifier`,
+        message: `the file name gives the wrapper name '${name}', which cannot be a wrapper name: ${nameProblem}`,
         hint: 'add a ---@name line with an identifier such as rateLimit, or rename the file',
       }),
     );
@@ -175,6 +177,7 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     lua,
     sha: minified ? sha1Hex(lua) : sha1Hex(file.bytes),
     ...(minified ? { lineMap: minified.lineMap } : {}),
+    ...(minified?.localNames.length ? { localNames: minified.localNames } : {}),
     readOnly: shebang?.flags.includes('no-writes') ?? false,
     flags: shebang?.flags ?? [],
   };

@@ -1,10 +1,18 @@
 // redis-luagen runtime: copied next to the generated wrappers, so generated code needs
-// nothing at run time but ioredis. It validates and encodes arguments, computes hash slots
-// on a Cluster, calls EVALSHA (EVALSHA_RO for no-writes scripts) and falls back to EVAL on
-// NOSCRIPT, sends EVAL inside pipeline()/multi() (a script loaded before MULTI can be
-// flushed before EXEC), decodes replies to the declared type and rethrows script errors
-// with the .lua file and line.
-import { Command } from 'ioredis';
+// nothing at run time but an ioredis client (it imports only ioredis' types).
+//
+// - Params are validated and encoded before anything is sent (own fields only, no holes,
+//   at most MAX_ARGUMENTS keys and args, sent as one array: never spread into a JS call).
+// - On a Cluster the hash slot of every key (after keyPrefix) is computed as Redis does.
+// - Direct calls send EVALSHA (EVALSHA_RO for no-writes scripts); on NOSCRIPT they load the
+//   script with SCRIPT LOAD (every node of a Cluster) and send EVALSHA again.
+// - Batches (pipeline() / multi()) carry each distinct script text once: the first call of a
+//   script in a batch is EVAL, the next ones EVALSHA. No row is added to what exec() returns.
+// - A queued call's promise settles from the batch's final result only (ioredis' own
+//   pipeline promise, which survives its MOVED/ASK/TRYAGAIN retries), so it always equals
+//   its own exec() row. No ioredis method is replaced; no state is put on the client.
+// - Errors raised while the script ran become ScriptError with the .lua file, line and the
+//   source's local names; routing errors (MOVED, CLUSTERDOWN...) reach the caller as they are.
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 
 export type Client = Redis | Cluster;
@@ -36,6 +44,9 @@ export interface ArgField {
   variadic?: boolean;
 }
 
+/** A local the minifier renamed: [name in the text sent, name in the source, first line, last line] (lines of the text sent). */
+export type LocalName = readonly [sent: string, source: string, firstLine: number, lastLine: number];
+
 export interface ScriptSpec {
   /** The wrapper name, used in every error message. */
   name: string;
@@ -52,7 +63,17 @@ export interface ScriptSpec {
   returns: ReturnKind;
   /** lineMap[n - 1] is the .lua line of line n of `lua`; absent when the text is the source as is. */
   lineMap?: readonly number[];
+  /** Renamed locals, so that Lua's error messages can name them as the source does. */
+  localNames?: readonly LocalName[];
 }
+
+/**
+ * The most keys and args one call sends. ioredis and Redis take more, but one script call is
+ * atomic: a million arguments hold the connection and the server for about a second.
+ */
+export const MAX_ARGUMENTS = 1_000_000;
+
+// ---- errors ---------------------------------------------------------------------------
 
 /** A Redis error raised while running a script, with the .lua file and line it came from. */
 export class ScriptError extends Error {
@@ -67,12 +88,9 @@ export class ScriptError extends Error {
   /** The original error as ioredis gave it. */
   readonly reply: Error;
 
-  constructor(spec: ScriptSpec, reply: Error) {
-    const parsed = parseScriptError(spec, reply.message);
-    super(
-      `${spec.name} (${spec.source}${parsed.line === undefined ? '' : `:${parsed.line}`}): ${parsed.message}`,
-      { cause: reply },
-    );
+  constructor(spec: ScriptSpec, reply: Error, text: string = reply.message) {
+    const parsed = parseScriptError(spec, text);
+    super(`${spec.name} (${spec.source}${parsed.line === undefined ? '' : `:${parsed.line}`}): ${parsed.message}`, { cause: reply });
     this.name = 'ScriptError';
     this.script = spec.name;
     this.file = spec.source;
@@ -91,9 +109,7 @@ export class CrossSlotError extends Error {
     const list = Object.entries(slots)
       .map(([k, s]) => `${k} -> ${s}`)
       .join(', ');
-    super(
-      `${spec.name}: keys hash to different cluster slots (${list}); give them a common {hash tag} so they land in one slot`,
-    );
+    super(`${spec.name}: keys hash to different cluster slots (${list}); give them a common {hash tag} so they land in one slot`);
     this.name = 'CrossSlotError';
     this.script = spec.name;
     this.slots = slots;
@@ -101,18 +117,40 @@ export class CrossSlotError extends Error {
 }
 
 const SCRIPT_ERROR = /^(\S+) ([\s\S]*?)(?: script: ([0-9a-f]{40}), on @user_script:(\d+)\.)?$/;
+const RAN_IN_SCRIPT = / script: [0-9a-f]{40}, on @user_script:\d+\.$/;
+/** Replies that mean the script did not run: routing, loading, refusals before execution. */
+const NOT_FROM_SCRIPT = new Set([
+  'MOVED', 'ASK', 'TRYAGAIN', 'CLUSTERDOWN', 'CROSSSLOT', 'NOSCRIPT', 'LOADING', 'READONLY', 'MASTERDOWN',
+  'BUSY', 'NOREPLICAS', 'EXECABORT', 'NOAUTH', 'WRONGPASS', 'NOPERM', 'OOM', 'MISCONF',
+]);
+/** ioredis' wrapping of the last reply when a Cluster command ran out of redirections. */
+const REDIRECTIONS = /^Too many Cluster redirections\. Last error: ReplyError: /;
 
 function mapLine(spec: ScriptSpec, line: number): number {
   return spec.lineMap ? (spec.lineMap[line - 1] ?? line) : line;
+}
+
+/** `local 'e'` / `upvalue 'e'` in a Lua message at line `line` of the text sent, named as the source names it. */
+function sourceNames(spec: ScriptSpec, body: string, line: number | undefined): string {
+  const renamed = spec.localNames;
+  if (!renamed || line === undefined) return body;
+  return body.replace(/\b(local|upvalue) '([A-Za-z_][A-Za-z0-9_]*)'/g, (all, kind: string, sent: string) => {
+    const names = [...new Set(renamed.filter(([s, , from, to]) => s === sent && line >= from && line <= to).map(([, source]) => source))];
+    return names.length ? `${kind} ${names.map((n) => `'${n}'`).join(' or ')}` : all;
+  });
 }
 
 function parseScriptError(spec: ScriptSpec, text: string): { code: string; message: string; line: number | undefined } {
   const m = SCRIPT_ERROR.exec(text);
   if (!m) return { code: 'ERR', message: text, line: undefined };
   const code = m[1] as string;
-  const suffixLine = m[4] === undefined ? undefined : mapLine(spec, Number(m[4]));
+  const sentLine = m[4] === undefined ? undefined : Number(m[4]);
+  const suffixLine = sentLine === undefined ? undefined : mapLine(spec, sentLine);
   let body = m[2] as string;
   // Lua's own position prefix: drop it when it repeats the suffix line, else rewrite it.
+  const prefix = /^user_script:(\d+): /.exec(body);
+  const errorLine = prefix ? Number(prefix[1]) : sentLine;
+  body = sourceNames(spec, body, errorLine);
   body = body.replace(/^user_script:(\d+): /, (_all, n: string) => {
     const line = mapLine(spec, Number(n));
     return line === suffixLine ? '' : `${spec.source}:${line}: `;
@@ -125,13 +163,27 @@ function isReplyError(e: unknown): e is Error {
   return e instanceof Error && e.name === 'ReplyError';
 }
 
-function isNoScript(e: unknown): boolean {
-  return isReplyError(e) && e.message.startsWith('NOSCRIPT');
+/** The text of the Redis reply behind `e`, also when ioredis wrapped it after redirections. */
+function replyText(e: unknown): string | undefined {
+  if (isReplyError(e)) return e.message;
+  if (e instanceof Error && REDIRECTIONS.test(e.message)) return e.message.replace(REDIRECTIONS, '');
+  return undefined;
 }
 
-function wrapError(spec: ScriptSpec, e: unknown): unknown {
-  return isReplyError(e) ? new ScriptError(spec, e) : e;
+function isNoScript(e: unknown): boolean {
+  return replyText(e)?.startsWith('NOSCRIPT') ?? false;
 }
+
+/** What the caller gets for a failed call: ScriptError when the script ran, else the error as is. */
+function callerError(spec: ScriptSpec, e: unknown): unknown {
+  const text = replyText(e);
+  if (text === undefined) return e;
+  const space = text.indexOf(' ');
+  const code = space < 0 ? text : text.slice(0, space);
+  return RAN_IN_SCRIPT.test(text) || !NOT_FROM_SCRIPT.has(code) ? new ScriptError(spec, e as Error, text) : e;
+}
+
+// ---- params -----------------------------------------------------------------------------
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -159,13 +211,9 @@ function encodeArg(spec: ScriptSpec, field: string, type: ArgKind, value: unknow
     case 'string':
       return typeof value === 'string' ? value : fail(spec, field, 'a string', value);
     case 'integer':
-      return typeof value === 'number' && Number.isSafeInteger(value)
-        ? String(value)
-        : fail(spec, field, 'a safe integer', value);
+      return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : fail(spec, field, 'a safe integer', value);
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value)
-        ? String(value)
-        : fail(spec, field, 'a finite number', value);
+      return typeof value === 'number' && Number.isFinite(value) ? String(value) : fail(spec, field, 'a finite number', value);
     case 'boolean':
       return typeof value === 'boolean' ? (value ? '1' : '0') : fail(spec, field, 'a boolean', value);
     case 'buffer':
@@ -196,8 +244,38 @@ function encodeKey(spec: ScriptSpec, field: string, key: KeyField, value: unknow
   return value;
 }
 
-function listOf(spec: ScriptSpec, name: string, value: unknown): unknown[] {
-  return Array.isArray(value) ? value : fail(spec, name, 'an array', value);
+const isOwn = (o: object, field: PropertyKey): boolean => Object.prototype.propertyIsEnumerable.call(o, field);
+
+/** The caller's own, enumerable field: inherited and prototype fields are never read. */
+function field(spec: ScriptSpec, record: object, name: string): unknown {
+  const value = isOwn(record, name) ? (record as Record<string, unknown>)[name] : undefined;
+  if (value === undefined) throw new TypeError(`${spec.name}: missing required field '${name}'`);
+  return value;
+}
+
+/** Pushes every item of a variadic field through `encode`, refusing holes and oversized totals. */
+function pushEach<T>(spec: ScriptSpec, name: string, value: unknown, total: number, out: T[], encode: (field: string, v: unknown) => T): void {
+  if (!Array.isArray(value)) fail(spec, name, 'an array', value);
+  if (total + value.length > MAX_ARGUMENTS) {
+    throw new TypeError(
+      `${spec.name}: '${name}' makes ${total + value.length} keys and args, more than the ${MAX_ARGUMENTS} one call may send; split the list over several calls`,
+    );
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (!isOwn(value, i)) throw new TypeError(`${spec.name}: '${name}[${i}]' is missing (the array has a hole there)`);
+    out.push(encode(`${name}[${i}]`, value[i]));
+  }
+}
+
+function refuseUnknownFields(spec: ScriptSpec, record: object): void {
+  const fields = Object.keys(record);
+  let known = 0;
+  for (const k of spec.keys) if (isOwn(record, k.name)) known++;
+  for (const a of spec.args) if (isOwn(record, a.name)) known++;
+  if (fields.length === known) return;
+  const names = [...spec.keys.map((k) => k.name), ...spec.args.map((a) => a.name)];
+  const unknown = fields.find((f) => !names.includes(f));
+  throw new TypeError(`${spec.name}: unknown field '${unknown}' (expected ${names.map((k) => `'${k}'`).join(', ') || 'no fields'})`);
 }
 
 /** Validates `params` against the contract and returns the KEYS and ARGV to send. */
@@ -205,64 +283,83 @@ export function encodeParams(spec: ScriptSpec, params: unknown): { keys: string[
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new TypeError(`${spec.name}: expected one params object, got ${describe(params)}`);
   }
-  const record = params as Record<string, unknown>;
-  const known = new Set([...spec.keys.map((k) => k.name), ...spec.args.map((a) => a.name)]);
-  for (const field of Object.keys(record)) {
-    if (!known.has(field)) {
-      throw new TypeError(
-        `${spec.name}: unknown field '${field}' (expected ${[...known].map((k) => `'${k}'`).join(', ') || 'no fields'})`,
-      );
-    }
-  }
-  const get = (name: string): unknown => {
-    const value = record[name];
-    if (value === undefined) throw new TypeError(`${spec.name}: missing required field '${name}'`);
-    return value;
-  };
+  refuseUnknownFields(spec, params);
   const keys: string[] = [];
   for (const key of spec.keys) {
-    const value = get(key.name);
-    if (key.variadic) listOf(spec, key.name, value).forEach((v, i) => keys.push(encodeKey(spec, `${key.name}[${i}]`, key, v)));
+    const value = field(spec, params, key.name);
+    if (key.variadic) pushEach(spec, key.name, value, keys.length, keys, (f, v) => encodeKey(spec, f, key, v));
     else keys.push(encodeKey(spec, key.name, key, value));
   }
   const args: Array<string | Buffer> = [];
   for (const arg of spec.args) {
-    const value = get(arg.name);
-    if (arg.variadic) listOf(spec, arg.name, value).forEach((v, i) => args.push(encodeArg(spec, `${arg.name}[${i}]`, arg.type, v)));
+    const value = field(spec, params, arg.name);
+    if (arg.variadic) pushEach(spec, arg.name, value, keys.length + args.length, args, (f, v) => encodeArg(spec, f, arg.type, v));
     else args.push(encodeArg(spec, arg.name, arg.type, value));
   }
   return { keys, args };
 }
 
-function keyPrefixOf(target: unknown): string | undefined {
-  const options = (target as { options?: { keyPrefix?: unknown } }).options;
-  return typeof options?.keyPrefix === 'string' ? options.keyPrefix : undefined;
+// ---- hash slots -------------------------------------------------------------------------
+
+const CRC16_TABLE = (() => {
+  const table = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let crc = i << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
+    table[i] = crc & 0xffff;
+  }
+  return table;
+})();
+
+/** CRC16-CCITT (XMODEM), the checksum Redis Cluster hashes keys with. */
+function crc16(bytes: Uint8Array): number {
+  let crc = 0;
+  for (let i = 0; i < bytes.length; i++) crc = ((crc << 8) ^ (CRC16_TABLE[((crc >> 8) ^ (bytes[i] as number)) & 0xff] as number)) & 0xffff;
+  return crc;
 }
 
-/** The hash slot of `key` after ioredis' keyPrefix, computed by ioredis itself. */
-export function slotOf(key: string, keyPrefix?: string): number {
-  return new Command('exists', [key], keyPrefix ? { keyPrefix } : {}).getSlot() as number;
+/**
+ * The Redis Cluster hash slot of `key` after ioredis' `keyPrefix`, as CLUSTER KEYSLOT computes
+ * it: the bytes between the first `{` and the first `}` after it, when there are any; else the
+ * whole key (so `{}{z}1` hashes whole).
+ */
+export function slotOf(key: string | Buffer, keyPrefix?: string | Buffer): number {
+  const parts = [keyPrefix, key].filter((p) => p !== undefined).map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+  const bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  const open = bytes.indexOf(0x7b);
+  if (open >= 0) {
+    const close = bytes.indexOf(0x7d, open + 1);
+    if (close > open + 1) return crc16(bytes.subarray(open + 1, close)) & 16383;
+  }
+  return crc16(bytes) & 16383;
 }
 
-function checkSlots(spec: ScriptSpec, keys: readonly string[], keyPrefix: string | undefined): void {
+function keyPrefixOf(target: { options?: { keyPrefix?: unknown } }): string | Buffer | undefined {
+  const prefix = target.options?.keyPrefix;
+  return typeof prefix === 'string' || Buffer.isBuffer(prefix) ? prefix : undefined;
+}
+
+function checkSlots(spec: ScriptSpec, keys: readonly string[], keyPrefix: string | Buffer | undefined): void {
   if (keys.length < 2) return;
   const slots: Record<string, number> = {};
   let first: number | undefined;
   let differ = false;
   for (const key of keys) {
     const slot = slotOf(key, keyPrefix);
-    slots[(keyPrefix ?? '') + key] = slot;
+    slots[(keyPrefix ?? '').toString() + key] = slot;
     if (first === undefined) first = slot;
     else if (slot !== first) differ = true;
   }
   if (differ) throw new CrossSlotError(spec, slots);
 }
 
+// ---- replies ----------------------------------------------------------------------------
+
 function decode(spec: ScriptSpec, type: ReturnKind, value: unknown, path: string): unknown {
   const mismatch = (expected: string): never => {
     throw new TypeError(`${spec.name}: the script returned ${describe(value)}${path ? ` at ${path}` : ''} where the contract says ${expected}`);
   };
-  if (value instanceof Error) throw wrapError(spec, value);
+  if (value instanceof Error) throw callerError(spec, value);
   switch (type.kind) {
     case 'any':
       return value;
@@ -282,19 +379,8 @@ function decode(spec: ScriptSpec, type: ReturnKind, value: unknown, path: string
     case 'tuple':
       if (!Array.isArray(value) || value.length !== type.items.length) return mismatch(`a tuple of ${type.items.length}`);
       return type.items.map((t, i) => decode(spec, t, value[i], `${path}[${i}]`));
-    case 'hash': {
-      if (!Array.isArray(value) || value.length % 2 !== 0) return mismatch('hash (a flat field/value array)');
-      const entries: Array<[string, string]> = [];
-      for (let i = 0; i < value.length; i += 2) {
-        const f: unknown = value[i];
-        const v: unknown = value[i + 1];
-        if ((typeof f !== 'string' && typeof f !== 'number') || (typeof v !== 'string' && typeof v !== 'number')) {
-          return mismatch('hash (strings)');
-        }
-        entries.push([String(f), String(v)]);
-      }
-      return Object.fromEntries(entries);
-    }
+    case 'hash':
+      return decodeHash(value, mismatch);
     case 'json':
       if (value === null) return null;
       if (typeof value !== 'string') return mismatch('json (a JSON string)');
@@ -306,123 +392,257 @@ function decode(spec: ScriptSpec, type: ReturnKind, value: unknown, path: string
   }
 }
 
+function decodeHash(value: unknown, mismatch: (expected: string) => never): Record<string, string> {
+  if (!Array.isArray(value) || value.length % 2 !== 0) return mismatch('hash (a flat field/value array)');
+  const entries: Array<[string, string]> = [];
+  for (let i = 0; i < value.length; i += 2) {
+    const f: unknown = value[i];
+    const v: unknown = value[i + 1];
+    if ((typeof f !== 'string' && typeof f !== 'number') || (typeof v !== 'string' && typeof v !== 'number')) return mismatch('hash (strings)');
+    entries.push([String(f), String(v)]);
+  }
+  return Object.fromEntries(entries);
+}
+
 /** Decodes one raw reply (as ioredis returns it) to the declared return type. */
 export function decodeReply<R>(spec: ScriptSpec, reply: unknown): R {
   return decode(spec, spec.returns, reply, '') as R;
 }
 
-interface Caller {
-  call(command: string, ...args: unknown[]): Promise<unknown>;
+// ---- direct calls -----------------------------------------------------------------------
+
+interface Commands {
+  isCluster?: boolean;
+  isPipeline?: boolean;
+  options?: { keyPrefix?: unknown };
+  call(command: string, ...args: unknown[]): unknown;
 }
 
-/** Runs the script: EVALSHA first, EVAL on NOSCRIPT (on the node the keys route to). */
-export async function runScript<R>(spec: ScriptSpec, client: Client, params: unknown): Promise<R> {
+/** numkeys, KEYS and ARGV in one array: ioredis flattens it, so nothing is spread into a call. */
+function tailOf(spec: ScriptSpec, target: Commands, params: unknown): Array<string | Buffer> {
   const { keys, args } = encodeParams(spec, params);
-  if (client.isCluster) checkSlots(spec, keys, keyPrefixOf(client));
-  const caller = client as unknown as Caller;
-  const tail = [keys.length, ...keys, ...args];
-  let reply: unknown;
+  if (target.isCluster) checkSlots(spec, keys, keyPrefixOf(target));
+  const tail: Array<string | Buffer> = [String(keys.length)];
+  for (const k of keys) tail.push(k);
+  for (const a of args) tail.push(a);
+  return tail;
+}
+
+/** Runs the script now: EVALSHA first; on NOSCRIPT, SCRIPT LOAD and EVALSHA again. */
+export function runScript<R>(spec: ScriptSpec, client: Client, params: unknown): Promise<R> {
+  const target = client as unknown as Commands;
+  let tail: Array<string | Buffer>;
   try {
-    reply = await caller.call(spec.readOnly ? 'evalsha_ro' : 'evalsha', spec.sha, ...tail);
-  } catch (e) {
-    if (!isNoScript(e)) throw wrapError(spec, e);
-    try {
-      reply = await caller.call(spec.readOnly ? 'eval_ro' : 'eval', spec.lua, ...tail);
-    } catch (e2) {
-      throw wrapError(spec, e2);
+    if (typeof target !== 'object' || target === null || typeof target.call !== 'function') {
+      throw new TypeError(`${spec.name}: the first argument must be an ioredis Redis or Cluster, got ${describe(client)}`);
     }
+    if (target.isPipeline) {
+      throw new TypeError(`${spec.name}: the first argument is a pipeline() or multi(); queue the call with ${spec.name}.queue(chain, params)`);
+    }
+    tail = tailOf(spec, target, params);
+  } catch (e) {
+    return Promise.reject(e);
   }
-  return decodeReply<R>(spec, reply);
+  const evalsha = spec.readOnly ? 'evalsha_ro' : 'evalsha';
+  return (target.call(evalsha, spec.sha, tail) as Promise<unknown>).then(
+    (reply) => decodeReply<R>(spec, reply),
+    (e: unknown) => (isNoScript(e) ? reload(spec, client, tail).then((reply) => decodeReply<R>(spec, reply)) : Promise.reject(callerError(spec, e))),
+  );
+}
+
+/** SCRIPT LOAD where the script may be missing, then EVALSHA; EVAL only if it is still missing. */
+async function reload(spec: ScriptSpec, client: Client, tail: Array<string | Buffer>): Promise<unknown> {
+  const target = client as unknown as Commands;
+  await loadEverywhere(client, spec);
+  try {
+    return await target.call(spec.readOnly ? 'evalsha_ro' : 'evalsha', spec.sha, tail);
+  } catch (e) {
+    if (!isNoScript(e)) throw callerError(spec, e);
+  }
+  // Flushed again between the load and the call (a FLUSH loop, a node that just joined).
+  try {
+    return await target.call(spec.readOnly ? 'eval_ro' : 'eval', spec.lua, tail);
+  } catch (e) {
+    throw callerError(spec, e);
+  }
+}
+
+function nodesOf(client: Client): Redis[] {
+  return client.isCluster ? (client as Cluster).nodes('all') : [client as Redis];
+}
+
+/** Loads still in flight, so concurrent NOSCRIPTs of one script cost one SCRIPT LOAD per node. */
+const loading = new WeakMap<object, Map<string, Promise<void>>>();
+
+/**
+ * SCRIPT LOAD on every node that may run the call: the server, or every master and replica of
+ * a Cluster (the script cache is per node and not replicated; a NOSCRIPT does not say which
+ * replica a read went to). A node that fails is left to the EVAL fallback.
+ */
+function loadEverywhere(client: Client, spec: ScriptSpec): Promise<void> {
+  let inFlight = loading.get(client);
+  if (!inFlight) loading.set(client, (inFlight = new Map()));
+  const running = inFlight.get(spec.sha);
+  if (running) return running;
+  const flight = inFlight;
+  const done = Promise.allSettled(nodesOf(client).map((node) => node.script('LOAD', spec.lua))).then(() => {
+    flight.delete(spec.sha);
+  });
+  flight.set(spec.sha, done);
+  return done;
+}
+
+// ---- batches: pipeline() and multi() ----------------------------------------------------
+
+interface Chain extends Commands {
+  readonly length: number;
+  /** ioredis' own promise of the batch: settles once, with the final rows, after its retries. */
+  promise: Promise<unknown>;
+  _transactions?: number;
+  _queue?: ReadonlyArray<{ name: string; ignore?: boolean }>;
+}
+
+type Row = [Error | null, unknown];
+
+interface Waiting {
+  spec: ScriptSpec;
+  /** This call's row in the raw rows of the batch (MULTI and EXEC included). */
+  position: number;
+  inTransaction: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface Batch {
+  /** Scripts whose text this batch already carries (an EVAL queued before). */
+  sent: Set<string>;
+  waiting: Waiting[];
+}
+
+/** One entry per pipeline or multi object; it goes when the batch object goes. */
+const batches = new WeakMap<object, Batch>();
+
+function batchOf(chain: Chain): Batch {
+  let batch = batches.get(chain);
+  if (batch) return batch;
+  const fresh: Batch = { sent: new Set(), waiting: [] };
+  batches.set(chain, fresh);
+  chain.promise.then(
+    (rows) => settleBatch(chain, fresh, rows),
+    (error: unknown) => {
+      for (const w of fresh.waiting) w.reject(error);
+    },
+  );
+  return (batch = fresh);
 }
 
 /**
- * Queues the script on a pipeline() or multi(). Sends EVAL with the full text: inside a
- * transaction an EVALSHA can meet NOSCRIPT at EXEC time, and retrying it later in a pipeline
- * would reorder it after the commands that follow. The returned promise settles with the
- * decoded reply when the pipeline runs; exec() still returns the raw replies.
+ * Queues the script on a pipeline() or multi(). The first call of a script in the batch sends
+ * its text (EVAL), the next ones its SHA-1 (EVALSHA). The promise settles with this call's own
+ * row of the batch's final result; exec() still returns the raw rows.
  */
 export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, params: unknown): Promise<R> {
-  const { keys, args } = encodeParams(spec, params);
-  const target = chain as unknown as ChainInternals;
-  if (target.isCluster) checkSlots(spec, keys, keyPrefixOf(target.redis ?? chain));
-  const command = spec.readOnly ? 'eval_ro' : 'eval';
+  const target = chain as unknown as Chain;
+  if (typeof target !== 'object' || target === null || target.isPipeline !== true || typeof target.promise?.then !== 'function') {
+    throw new TypeError(
+      `${spec.name}.queue: the first argument must be a pipeline() or multi() of an ioredis client, got ${describe(chain)}; to run the script now, call ${spec.name}(redis, params)`,
+    );
+  }
+  const tail = tailOf(spec, target, params);
+  const batch = batchOf(target);
+  const first = !batch.sent.has(spec.sha);
+  const position = target.length;
+  const inTransaction = (target._transactions ?? 0) > 0;
   const result = new Promise<R>((resolve, reject) => {
-    const settle = (err: Error | null | undefined, reply?: unknown): void => {
-      if (err) {
-        reject(wrapError(spec, err));
-        return;
-      }
-      try {
-        resolve(decodeReply<R>(spec, reply));
-      } catch (e) {
-        reject(e);
-      }
-    };
-    if ((target._transactions ?? 0) > 0) {
-      // Inside multi() each command's own reply is "QUEUED": the real one is in EXEC's reply.
-      // The queue holds MULTI first, so this command's EXEC index is the queue length - 1.
-      pendingOf(target).push({ index: chain.length - 1, settle });
-      target.call(command, spec.lua, keys.length, ...keys, ...args);
-    } else {
-      target.call(command, spec.lua, keys.length, ...keys, ...args, settle);
-    }
+    batch.waiting.push({ spec, position, inTransaction, resolve: resolve as (v: unknown) => void, reject });
   });
-  // The caller may read results from exec() only; an ignored rejection must not crash the process.
+  // The caller may read the results from exec() only: an ignored rejection must not crash the process.
   result.catch(() => undefined);
+  if (first) target.call(spec.readOnly ? 'eval_ro' : 'eval', spec.lua, tail);
+  else target.call(spec.readOnly ? 'evalsha_ro' : 'evalsha', spec.sha, tail);
+  batch.sent.add(spec.sha);
   return result;
 }
 
-interface Pending {
-  index: number;
-  settle: (err: Error | null | undefined, reply?: unknown) => void;
+function settleBatch(chain: Chain, batch: Batch, result: unknown): void {
+  const rows = (Array.isArray(result) ? result : []) as Row[];
+  const names = rowNames(chain, rows.length);
+  for (const w of batch.waiting) {
+    try {
+      w.resolve(w.inTransaction ? fromTransaction(w, rows, names) : fromRow(w.spec, rows[w.position]));
+    } catch (e) {
+      w.reject(e);
+    }
+  }
 }
 
-interface ChainInternals {
-  isCluster?: boolean;
-  redis?: unknown;
-  _transactions?: number;
-  call(...args: unknown[]): unknown;
-  exec(...args: unknown[]): Promise<unknown>;
-  [PENDING]?: Pending[];
+/** The command name of every row: ioredis drops the ASKING commands it adds from the rows. */
+function rowNames(chain: Chain, count: number): string[] | undefined {
+  const names = chain._queue?.filter((c) => !c.ignore).map((c) => c.name);
+  return names && names.length === count ? names : undefined;
 }
 
-const PENDING = Symbol('redis-luagen pending results');
+function fromRow(spec: ScriptSpec, row: Row | undefined): unknown {
+  if (!row) throw new Error(`${spec.name}: the batch returned no row for this call`);
+  if (row[0]) throw callerError(spec, row[0]);
+  return decodeReply(spec, row[1]);
+}
 
-/** Hooks exec() of a multi() once, to settle the queued scripts from EXEC's reply. */
-function pendingOf(target: ChainInternals): Pending[] {
-  const existing = target[PENDING];
-  if (existing) return existing;
-  const pending: Pending[] = [];
-  target[PENDING] = pending;
-  const exec = target.exec;
-  target.exec = function (this: ChainInternals, ...execArgs: unknown[]): Promise<unknown> {
-    const promise = exec.apply(this, execArgs);
-    promise.then(
-      (results) => {
-        const rows = Array.isArray(results) ? (results as Array<[Error | null, unknown]>) : [];
-        for (const p of pending) {
-          const row = rows[p.index];
-          if (row) p.settle(row[0], row[1]);
-          else p.settle(new Error('the transaction was discarded (EXEC returned no reply for this command)'));
-        }
-      },
-      (error: unknown) => {
-        for (const p of pending) p.settle(error instanceof Error ? error : new Error(String(error)));
-      },
+/** Inside MULTI a call's own row says QUEUED: its reply is in EXEC's row. */
+function fromTransaction(w: Waiting, rows: Row[], names: string[] | undefined): unknown {
+  const multiAt = names ? names.lastIndexOf('multi', w.position) : 0;
+  const execAt = names ? names.indexOf('exec', w.position) : rows.length - 1;
+  const exec = rows[execAt];
+  if (!exec || multiAt < 0) throw new Error(`${w.spec.name}: the transaction returned no EXEC row for this call`);
+  const [error, replies] = exec;
+  // Refused while queueing (the call's own row), or the whole transaction (EXECABORT).
+  if (error) throw callerError(w.spec, rows[w.position]?.[0] ?? error);
+  if (replies === null) {
+    throw new Error(`${w.spec.name}: the transaction was aborted (a WATCHed key changed, EXEC returned null); the script did not run`);
+  }
+  return fromRow(w.spec, [null, (replies as unknown[])[w.position - multiAt - 1]]);
+}
+
+// ---- loading ----------------------------------------------------------------------------
+
+export interface LoadOptions {
+  /** How long to wait for a client that is still connecting (default 10,000 ms). */
+  timeoutMs?: number;
+}
+
+/** Resolves when the client is ready; rejects when it ends or after `timeoutMs`. */
+function whenReady(client: Client, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  if (client.status === 'wait') client.connect().catch(() => undefined);
+  return new Promise<void>((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => done();
+    const onEnd = (): void => done(new Error('loadScripts: the connection ended before it was ready'));
+    const timer = setTimeout(
+      () => done(new Error(`loadScripts: the ${client.isCluster ? 'cluster' : 'server'} was not ready after ${timeoutMs} ms (status: ${client.status})`)),
+      timeoutMs,
     );
-    return promise;
-  };
-  return pending;
+    client.on('ready', onReady);
+    client.on('end', onEnd);
+  });
 }
 
 /**
  * Loads every script with SCRIPT LOAD on every node: the one server, or every master and
- * replica of a Cluster (SCRIPT LOAD is not replicated). Verifies each digest.
+ * replica of a Cluster (SCRIPT LOAD is not replicated), once the client is ready. Scripts
+ * loaded this way are never evicted (Redis 7.4+ and Valkey 8+ evict only what EVAL loaded).
+ * Verifies each digest.
  */
-export async function loadScripts(client: Client, specs: readonly ScriptSpec[]): Promise<void> {
-  const nodes: readonly Redis[] = client.isCluster ? (client as Cluster).nodes('all') : [client as Redis];
+export async function loadScripts(client: Client, specs: readonly ScriptSpec[], options: LoadOptions = {}): Promise<void> {
+  await whenReady(client, options.timeoutMs ?? 10_000);
   await Promise.all(
-    nodes.map(async (node) => {
+    nodesOf(client).map(async (node) => {
       for (const spec of specs) {
         const sha = await node.script('LOAD', spec.lua);
         if (sha !== spec.sha) {

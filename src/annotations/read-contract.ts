@@ -9,6 +9,7 @@ import { rangeOf, type Comment, type ParsedLua } from '../parse/parse-lua.js';
 import type { SourceFile } from '../source/source-file.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/report.js';
+import { wrapperNameProblem } from './wrapper-name.js';
 import {
   ARG_TYPE_NAMES,
   RETURN_TYPE_NAMES,
@@ -234,6 +235,14 @@ function readName(c: Cursor, tag: string): { name: string; variadic: boolean; st
     const w = c.peekWord();
     throw new ContractError(`'${name}${w.text}' is not a valid ${tag} name`, start, w.end, 'names contain only letters, digits and _');
   }
+  if (name === '__proto__') {
+    throw new ContractError(
+      `'__proto__' cannot be a ${tag} name: in an object literal, { __proto__: value } sets the prototype instead of a field`,
+      start,
+      c.offset,
+      `choose another name for this ${tag}`,
+    );
+  }
   return { name, variadic, start, end: c.offset };
 }
 
@@ -345,19 +354,16 @@ function readReturnType(c: Cursor): ReturnType {
   return type;
 }
 
-const RESERVED = new Set(
-  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval'.split(' '),
-);
-
 function readWrapperName(c: Cursor): { value: string; start: number; end: number } {
   c.skipSpace();
   const w = c.peekWord();
-  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(w.text) || RESERVED.has(w.text)) {
+  const problem = wrapperNameProblem(w.text);
+  if (problem) {
     throw new ContractError(
-      w.text ? `'${w.text}' is not a valid wrapper name` : '---@name needs an identifier',
+      w.text ? `'${w.text}' cannot be a wrapper name: ${problem}` : '---@name needs an identifier',
       w.start,
       w.end,
-      'the wrapper name is a TypeScript identifier that is not a reserved word, such as slidingWindow',
+      'choose another ---@name: an identifier such as slidingWindow',
     );
   }
   c.match(/^\S+/);
@@ -367,18 +373,4 @@ function readWrapperName(c: Cursor): { value: string; start: number; end: number
     throw new ContractError(`unexpected '${extra}' after ---@name ${w.text}`, next.start, next.start + extra.length, '---@name takes one identifier and nothing else');
   }
   return { value: w.text, start: w.start, end: w.end };
-}
-
-export function isValidWrapperName(name: string): boolean {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && !RESERVED.has(name);
-}
-
-/** camelCase of a file's base name: `sliding-window.lua` -> `slidingWindow`. */
-export function wrapperNameFromPath(path: string): string {
-  const base = path.replace(/\\/g, '/').split('/').pop() as string;
-  const stem = base.replace(/\.lua$/i, '');
-  const parts = stem.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  return parts
-    .map((p, i) => (i === 0 ? p.charAt(0).toLowerCase() + p.slice(1) : p.charAt(0).toUpperCase() + p.slice(1)))
-    .join('');
 }

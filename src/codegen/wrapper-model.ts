@@ -37,6 +37,8 @@ export interface WrapperModel {
   flags: string[];
   /** lineMap[n - 1] = source line of output line n; undefined when the text is the source as is. */
   lineMap?: number[];
+  /** Renamed locals: [output name, source name, first and last output line]. */
+  localNames?: Array<[string, string, number, number]>;
 }
 
 export function pascalCase(name: string): string {

@@ -12,7 +12,7 @@
 import type * as L from 'luaparse';
 import type { Comment, ParsedLua } from '../parse/parse-lua.js';
 import { rangeOf } from '../parse/parse-lua.js';
-import type { Scopes } from '../analyze/scope.js';
+import type { Binding, Scopes } from '../analyze/scope.js';
 import { resolveScopes } from '../analyze/scope.js';
 import { renameLocals } from './rename.js';
 import { computeLineStarts, lineAt } from '../source/source-file.js';
@@ -21,6 +21,11 @@ export interface MinifiedLua {
   text: string;
   /** lineMap[n - 1] is the source line of output line n. */
   lineMap: number[];
+  /**
+   * Each renamed local: [name in the output, name in the source, first and last output line
+   * it is printed on], so Lua's run-time errors (`local 'a'`) can be told in source names.
+   */
+  localNames: Array<[string, string, number, number]>;
 }
 
 // Lua 5.1 binary operator priorities (lparser.c): [left, right].
@@ -41,6 +46,7 @@ function countLineBreaks(s: string): number {
 
 export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, scopes: Scopes = resolveScopes(parsed.ast)): MinifiedLua {
   const names = renameLocals(scopes);
+  const renamed = new Map<Binding, [string, string, number, number]>();
   const starts = computeLineStarts(text);
   const lineOf = (offset: number) => lineAt(starts, offset);
   const inComment = commentMask(text.length, parsed.comments);
@@ -122,7 +128,14 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
   }
 
   function name(id: L.Identifier): string {
-    return names.get(id) ?? id.name;
+    const sent = names.get(id);
+    if (sent === undefined || sent === id.name) return id.name;
+    const line = Math.max(lineMap.length, 1);
+    const binding = scopes.resolve.get(id) as Binding;
+    const entry = renamed.get(binding);
+    if (entry) entry[3] = Math.max(entry[3], line);
+    else renamed.set(binding, [sent, id.name, line, line]);
+    return sent;
   }
 
   /** Prints an expression; `context` says whether a call/vararg here would expand to many values. */
@@ -387,7 +400,7 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
 
   block(parsed.ast.body);
   if (out.length && !out.endsWith('\n') && lineMap.length === 0) lineMap.push(1);
-  return { text: out, lineMap };
+  return { text: out, lineMap, localNames: [...renamed.values()] };
 }
 
 /**

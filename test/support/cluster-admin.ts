@@ -77,9 +77,8 @@ export async function masters(port: number): Promise<NodeInfo[]> {
 /** Another master than the owner of `slot`. */
 export async function otherMaster(port: number, slot: number): Promise<NodeInfo> {
   const owner = await ownerOf(port, slot);
-  const other = (await masters(port)).find((n) => n.id !== owner.id);
-  if (!other) throw new Error('the cluster has a single master');
-  return other;
+  for (const n of await masters(port)) if (n.id !== owner.id && (await roleOf(n.port)).role === 'master') return n;
+  throw new Error('the cluster has a single master');
 }
 
 async function migrateKeys(from: NodeInfo, to: NodeInfo, slot: number, only?: readonly string[]): Promise<void> {
@@ -108,12 +107,21 @@ export async function beginMigration(port: number, slot: number, to: NodeInfo, k
   };
 }
 
+/** The node's own word on its role (CLUSTER NODES of another node may lag behind a failover). */
+export async function roleOf(port: number): Promise<{ role: 'master' | 'replica'; replicas: number[] }> {
+  const reply = (await admin(port).call('ROLE')) as [string, ...unknown[]];
+  if (reply[0] !== 'master') return { role: 'replica', replicas: [] };
+  const replicas = (reply[2] as Array<[string, string, string]>).map((r) => Number(r[1]));
+  return { role: 'master', replicas };
+}
+
 async function assignSlot(port: number, slot: number, from: NodeInfo, to: NodeInfo): Promise<void> {
-  // The target first, then the source, then everyone else (the order the Redis docs give).
+  // The target first, then the source, then every other master (the order the Redis docs give).
   await admin(to.port).cluster('SETSLOT', slot, 'NODE', to.id);
   await admin(from.port).cluster('SETSLOT', slot, 'NODE', to.id);
-  for (const m of await masters(port)) {
-    if (m.id !== to.id && m.id !== from.id) await admin(m.port).cluster('SETSLOT', slot, 'NODE', to.id);
+  for (const m of await clusterNodes(port)) {
+    if (m.id === to.id || m.id === from.id || (await roleOf(m.port)).role !== 'master') continue;
+    await admin(m.port).cluster('SETSLOT', slot, 'NODE', to.id);
   }
   await waitFor(`slot ${slot} owned by ${to.port} everywhere`, async () => {
     const views = await Promise.all((await clusterNodes(port)).map(async (n) => (await ownerOf(n.port, slot)).id));
@@ -133,22 +141,47 @@ export async function moveSlot(port: number, slot: number, to: NodeInfo): Promis
  */
 export async function failover(port: number, slot: number): Promise<NodeInfo> {
   const master = await ownerOf(port, slot);
-  const replica = (await clusterNodes(port)).find((n) => n.masterId === master.id);
+  const replicaPort = (await roleOf(master.port)).replicas[0];
+  const replica = (await clusterNodes(port)).find((n) => n.port === replicaPort);
   if (!replica) throw new Error(`master ${master.port} has no replica`);
-  await admin(replica.port).cluster('FAILOVER');
-  await waitFor(
-    `replica ${replica.port} promoted`,
-    async () => {
-      const views = await Promise.all((await clusterNodes(port)).map(async (n) => (await ownerOf(n.port, slot)).port));
-      return views.every((p) => p === replica.port);
-    },
-    30000,
-  );
+  const promoted = async (): Promise<boolean> => {
+    const views = await Promise.all((await clusterNodes(port)).map(async (n) => (await ownerOf(n.port, slot)).port));
+    return views.every((p) => p === replica.port);
+  };
+  // A manual failover aborts silently when the replica cannot catch up in time: ask again.
+  for (let attempt = 1; ; attempt++) {
+    await admin(replica.port).cluster('FAILOVER');
+    try {
+      await waitFor(`replica ${replica.port} promoted`, promoted, 10000);
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   await waitFor('the old master follows the new one', async () => {
     const info = (await admin(master.port).info('replication')) as string;
     return info.includes('role:slave') && info.includes('master_link_status:up');
   });
+  await waitForSettled(port);
   return { ...replica, role: 'master' };
+}
+
+/** Waits until every node's CLUSTER SLOTS lists every node, so a new client learns them all. */
+export async function waitForSettled(port: number): Promise<void> {
+  await waitFor(
+    'every node listed in every CLUSTER SLOTS',
+    async () => {
+      const nodes = await clusterNodes(port);
+      const views = await Promise.all(
+        nodes.map(async (n) => {
+          const slots = await admin(n.port).cluster('SLOTS');
+          return new Set(slots.flatMap(([, , ...owners]) => owners.map((o) => o[1])));
+        }),
+      );
+      return views.every((listed) => nodes.every((n) => listed.has(n.port)));
+    },
+    30000,
+  );
 }
 
 /** Adds the empty node on `newPort` to the cluster as a master owning no slots. */

@@ -29,6 +29,7 @@ export const enqueueJobScript: ScriptSpec = {
   ],
   returns: { kind: 'integer' },
   lineMap: [7, 8, 9, 10, 12, 14],
+  localNames: [['a', 'id', 1, 6]],
   lua: "local a=redis.call('INCR',KEYS[1]..':seq')\nredis.call('SET',KEYS[1]..':job:'..a,ARGV[1])\nif ARGV[2]=='high'then\nredis.call('LPUSH',KEYS[1],a)else\nredis.call('RPUSH',KEYS[1],a)end\nreturn a",
 };
 
@@ -36,7 +37,7 @@ export const enqueueJobScript: ScriptSpec = {
  * Adds a job to a priority queue and returns its id. The job body goes to a key derived
  * from the queue key, so the queue key must carry a {hash tag}.
  *
- * Runs `scripts/enqueue-job.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/enqueue-job.lua` with EVALSHA; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns the new job id
@@ -45,7 +46,7 @@ export const enqueueJobScript: ScriptSpec = {
 export function enqueueJob(redis: Client, params: EnqueueJobParams): Promise<EnqueueJobResult> {
   return runScript<EnqueueJobResult>(enqueueJobScript, redis, params);
 }
-/** Queues {@link enqueueJob} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link enqueueJob} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 enqueueJob.queue = (
   chain: ChainableCommander,
   params: EnqueueJobParams,

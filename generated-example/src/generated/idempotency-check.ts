@@ -29,6 +29,7 @@ export const idempotencyCheckScript: ScriptSpec = {
   ],
   returns: { kind: 'json' },
   lineMap: [7, 8, 9, 11, 12],
+  localNames: [['a', 'stored', 1, 3]],
   lua: "local a=redis.call('GET',KEYS[1])\nif a then\nreturn a end\nredis.call('SET',KEYS[1],ARGV[1],'EX',ARGV[2])\nreturn nil",
 };
 
@@ -36,7 +37,7 @@ export const idempotencyCheckScript: ScriptSpec = {
  * Claims an idempotency key. The first caller gets null and must do the work; later
  * callers get the JSON that the first one stored as its response.
  *
- * Runs `scripts/idempotency-check.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/idempotency-check.lua` with EVALSHA; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns null for the first caller, else the stored value
@@ -48,7 +49,7 @@ export function idempotencyCheck(
 ): Promise<IdempotencyCheckResult> {
   return runScript<IdempotencyCheckResult>(idempotencyCheckScript, redis, params);
 }
-/** Queues {@link idempotencyCheck} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link idempotencyCheck} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 idempotencyCheck.queue = (
   chain: ChainableCommander,
   params: IdempotencyCheckParams,

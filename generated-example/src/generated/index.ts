@@ -9,7 +9,12 @@ import { acquireLockScript } from './locks/acquire-lock.js';
 import { releaseLockScript } from './locks/release-lock.js';
 import { lookupProfileScript } from './lookup-profile.js';
 import { sumCountersScript } from './sum-counters.js';
-import { loadScripts, type Client, type ScriptSpec } from './redis-luagen-runtime.js';
+import {
+  loadScripts,
+  type Client,
+  type LoadOptions,
+  type ScriptSpec,
+} from './redis-luagen-runtime.js';
 
 export { enqueueJob, enqueueJobScript } from './enqueue-job.js';
 export type { EnqueueJobParams, EnqueueJobResult } from './enqueue-job.js';
@@ -30,7 +35,7 @@ export type { LookupProfileParams, LookupProfileResult } from './lookup-profile.
 export { sumCounters, sumCountersScript } from './sum-counters.js';
 export type { SumCountersParams, SumCountersResult } from './sum-counters.js';
 export { CrossSlotError, ScriptError, loadScripts } from './redis-luagen-runtime.js';
-export type { Client, ScriptSpec } from './redis-luagen-runtime.js';
+export type { Client, LoadOptions, ScriptSpec } from './redis-luagen-runtime.js';
 
 /** Every script of this project. */
 export const allScripts: readonly ScriptSpec[] = [
@@ -45,7 +50,7 @@ export const allScripts: readonly ScriptSpec[] = [
   sumCountersScript,
 ];
 
-/** Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster). */
-export function loadAllScripts(redis: Client): Promise<void> {
-  return loadScripts(redis, allScripts);
+/** Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster), once the client is ready (waiting up to options.timeoutMs, 10 s by default). */
+export function loadAllScripts(redis: Client, options?: LoadOptions): Promise<void> {
+  return loadScripts(redis, allScripts, options);
 }

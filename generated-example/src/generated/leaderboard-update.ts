@@ -29,13 +29,17 @@ export const leaderboardUpdateScript: ScriptSpec = {
   ],
   returns: { kind: 'tuple', items: [{ kind: 'integer' }, { kind: 'string' }] },
   lineMap: [6, 7, 8],
+  localNames: [
+    ['a', 'score', 1, 3],
+    ['b', 'rank', 2, 3],
+  ],
   lua: "local a=redis.call('ZINCRBY',KEYS[1],ARGV[2],ARGV[1])\nlocal b=redis.call('ZREVRANK',KEYS[1],ARGV[1])\nreturn{b,a}",
 };
 
 /**
  * Adds points to a player and returns the player's new rank (0 = first) and score.
  *
- * Runs `scripts/leaderboard-update.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/leaderboard-update.lua` with EVALSHA; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns rank from the top, and the new score as Redis prints it
@@ -47,7 +51,7 @@ export function leaderboardUpdate(
 ): Promise<LeaderboardUpdateResult> {
   return runScript<LeaderboardUpdateResult>(leaderboardUpdateScript, redis, params);
 }
-/** Queues {@link leaderboardUpdate} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link leaderboardUpdate} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 leaderboardUpdate.queue = (
   chain: ChainableCommander,
   params: LeaderboardUpdateParams,

@@ -29,13 +29,14 @@ export const legacyTouchScript: ScriptSpec = {
   ],
   returns: { kind: 'any' },
   lineMap: [3, 4, 5],
+  localNames: [['a', 'hits', 1, 3]],
   lua: "local a=redis.call('INCRBY',KEYS[1],ARGV[1])\nredis.call('EXPIRE',KEYS[1],ARGV[2])\nreturn a",
 };
 
 /**
  * Runs scripts/legacy-touch.lua.
  *
- * Runs `scripts/legacy-touch.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/legacy-touch.lua` with EVALSHA; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @throws TypeError before sending when a param is missing or has the wrong type; ScriptError when the script fails
@@ -43,7 +44,7 @@ export const legacyTouchScript: ScriptSpec = {
 export function legacyTouch(redis: Client, params: LegacyTouchParams): Promise<LegacyTouchResult> {
   return runScript<LegacyTouchResult>(legacyTouchScript, redis, params);
 }
-/** Queues {@link legacyTouch} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link legacyTouch} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 legacyTouch.queue = (
   chain: ChainableCommander,
   params: LegacyTouchParams,

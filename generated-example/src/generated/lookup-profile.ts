@@ -22,13 +22,14 @@ export const lookupProfileScript: ScriptSpec = {
   args: [],
   returns: { kind: 'hash' },
   lineMap: [1, 5, 6, 7, 8],
+  localNames: [['a', 'fields', 2, 5]],
   lua: "#!lua flags=no-writes\nlocal a=redis.call('HGETALL',KEYS[1])\na[#a+1]='_ttl'\na[#a+1]=tostring(redis.call('TTL',KEYS[1]))\nreturn a",
 };
 
 /**
  * Reads a user profile hash and its remaining lifetime (read-only: runs on replicas).
  *
- * Runs `scripts/lookup-profile.lua` with EVALSHA_RO (read-only: may run on a replica), falling back to EVAL_RO on NOSCRIPT.
+ * Runs `scripts/lookup-profile.lua` with EVALSHA_RO (read-only: may run on a replica); on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns the profile fields, with "_ttl" set to the TTL in seconds
@@ -40,7 +41,7 @@ export function lookupProfile(
 ): Promise<LookupProfileResult> {
   return runScript<LookupProfileResult>(lookupProfileScript, redis, params);
 }
-/** Queues {@link lookupProfile} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link lookupProfile} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 lookupProfile.queue = (
   chain: ChainableCommander,
   params: LookupProfileParams,

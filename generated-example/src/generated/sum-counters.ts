@@ -22,13 +22,18 @@ export const sumCountersScript: ScriptSpec = {
   args: [],
   returns: { kind: 'integer' },
   lineMap: [1, 5, 6, 7, 9],
+  localNames: [
+    ['a', 'total', 2, 5],
+    ['c', '_', 3, 3],
+    ['b', 'key', 3, 4],
+  ],
   lua: "#!lua flags=no-writes\nlocal a=0\nfor c,b in ipairs(KEYS)do\na=a+(tonumber(redis.call('GET',b))or 0)end\nreturn a",
 };
 
 /**
  * Sums integer counters; missing counters count as 0.
  *
- * Runs `scripts/sum-counters.lua` with EVALSHA_RO (read-only: may run on a replica), falling back to EVAL_RO on NOSCRIPT.
+ * Runs `scripts/sum-counters.lua` with EVALSHA_RO (read-only: may run on a replica); on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns the sum
@@ -37,7 +42,7 @@ export const sumCountersScript: ScriptSpec = {
 export function sumCounters(redis: Client, params: SumCountersParams): Promise<SumCountersResult> {
   return runScript<SumCountersResult>(sumCountersScript, redis, params);
 }
-/** Queues {@link sumCounters} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link sumCounters} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 sumCounters.queue = (
   chain: ChainableCommander,
   params: SumCountersParams,

@@ -35,6 +35,13 @@ export const slidingWindowScript: ScriptSpec = {
   ],
   returns: { kind: 'tuple', items: [{ kind: 'boolean' }, { kind: 'integer' }] },
   lineMap: [9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21],
+  localNames: [
+    ['a', 'window', 1, 10],
+    ['b', 'now', 2, 9],
+    ['c', 'windowMs', 3, 10],
+    ['d', 'limit', 4, 11],
+    ['e', 'used', 6, 11],
+  ],
   lua: "local a=KEYS[1]\nlocal b=tonumber(ARGV[1])\nlocal c=tonumber(ARGV[2])\nlocal d=tonumber(ARGV[3])\nredis.call('ZREMRANGEBYSCORE',a,'-inf',b-c)\nlocal e=redis.call('ZCARD',a)\nif e>=d then\nreturn{false,0}end\nredis.call('ZADD',a,b,ARGV[4])\nredis.call('PEXPIRE',a,c)\nreturn{true,d-e-1}",
 };
 
@@ -42,7 +49,7 @@ export const slidingWindowScript: ScriptSpec = {
  * Sliding-window rate limiter: admits a request when fewer than `limit` requests were
  * admitted in the last `windowMs` milliseconds.
  *
- * Runs `scripts/limits/sliding-window.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/limits/sliding-window.lua` with EVALSHA; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns admitted, and how many requests remain in the window
@@ -54,7 +61,7 @@ export function slidingWindow(
 ): Promise<SlidingWindowResult> {
   return runScript<SlidingWindowResult>(slidingWindowScript, redis, params);
 }
-/** Queues {@link slidingWindow} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link slidingWindow} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 slidingWindow.queue = (
   chain: ChainableCommander,
   params: SlidingWindowParams,

@@ -35,7 +35,7 @@ export const acquireLockScript: ScriptSpec = {
 /**
  * Takes a lock for `owner` unless someone else holds it.
  *
- * Runs `scripts/locks/acquire-lock.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/locks/acquire-lock.lua` with EVALSHA; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns true when the lock was taken
@@ -44,7 +44,7 @@ export const acquireLockScript: ScriptSpec = {
 export function acquireLock(redis: Client, params: AcquireLockParams): Promise<AcquireLockResult> {
   return runScript<AcquireLockResult>(acquireLockScript, redis, params);
 }
-/** Queues {@link acquireLock} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link acquireLock} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 acquireLock.queue = (
   chain: ChainableCommander,
   params: AcquireLockParams,

@@ -30,7 +30,7 @@ export const releaseLockScript: ScriptSpec = {
 /**
  * Releases a lock only when `owner` still holds it (never someone else's lock).
  *
- * Runs `scripts/locks/release-lock.lua` with EVALSHA, falling back to EVAL on NOSCRIPT.
+ * Runs `scripts/locks/release-lock.lua` with EVALSHA; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.
  * @param redis - an ioredis Redis or Cluster
  * @param params - the keys and args by name
  * @returns true when the lock was held by owner and is now released
@@ -39,7 +39,7 @@ export const releaseLockScript: ScriptSpec = {
 export function releaseLock(redis: Client, params: ReleaseLockParams): Promise<ReleaseLockResult> {
   return runScript<ReleaseLockResult>(releaseLockScript, redis, params);
 }
-/** Queues {@link releaseLock} on a pipeline() or multi() (as EVAL); the promise settles with the decoded reply when the pipeline runs. */
+/** Queues {@link releaseLock} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */
 releaseLock.queue = (
   chain: ChainableCommander,
   params: ReleaseLockParams,
