@@ -244,11 +244,9 @@ function encodeKey(spec: ScriptSpec, field: string, key: KeyField, value: unknow
   return value;
 }
 
-const isOwn = (o: object, field: PropertyKey): boolean => Object.prototype.propertyIsEnumerable.call(o, field);
-
-/** The caller's own, enumerable field: inherited and prototype fields are never read. */
+/** The caller's own field: inherited and prototype fields are never read. */
 function field(spec: ScriptSpec, record: object, name: string): unknown {
-  const value = isOwn(record, name) ? (record as Record<string, unknown>)[name] : undefined;
+  const value = Object.hasOwn(record, name) ? (record as Record<string, unknown>)[name] : undefined;
   if (value === undefined) throw new TypeError(`${spec.name}: missing required field '${name}'`);
   return value;
 }
@@ -262,41 +260,60 @@ function pushEach<T>(spec: ScriptSpec, name: string, value: unknown, total: numb
     );
   }
   for (let i = 0; i < value.length; i++) {
-    if (!isOwn(value, i)) throw new TypeError(`${spec.name}: '${name}[${i}]' is missing (the array has a hole there)`);
+    if (!Object.hasOwn(value, i)) throw new TypeError(`${spec.name}: '${name}[${i}]' is missing (the array has a hole there)`);
     out.push(encode(`${name}[${i}]`, value[i]));
   }
 }
 
+/** Refuses an own enumerable field that is neither a key nor an arg (a typo, a stale name). */
 function refuseUnknownFields(spec: ScriptSpec, record: object): void {
-  const fields = Object.keys(record);
+  let fields = 0;
+  for (const f in record) if (Object.hasOwn(record, f)) fields++;
   let known = 0;
-  for (const k of spec.keys) if (isOwn(record, k.name)) known++;
-  for (const a of spec.args) if (isOwn(record, a.name)) known++;
-  if (fields.length === known) return;
+  for (const k of spec.keys) if (Object.hasOwn(record, k.name)) known++;
+  for (const a of spec.args) if (Object.hasOwn(record, a.name)) known++;
+  if (fields <= known) return;
   const names = [...spec.keys.map((k) => k.name), ...spec.args.map((a) => a.name)];
-  const unknown = fields.find((f) => !names.includes(f));
+  const unknown = Object.keys(record).find((f) => !names.includes(f));
+  if (unknown === undefined) return; // the difference is non-enumerable known fields
   throw new TypeError(`${spec.name}: unknown field '${unknown}' (expected ${names.map((k) => `'${k}'`).join(', ') || 'no fields'})`);
 }
 
-/** Validates `params` against the contract and returns the KEYS and ARGV to send. */
-export function encodeParams(spec: ScriptSpec, params: unknown): { keys: string[]; args: Array<string | Buffer> } {
+/**
+ * Validates `params` against the contract and returns what follows the script in EVAL /
+ * EVALSHA: numkeys, the KEYS, then the ARGV, in one array (ioredis flattens it, so nothing is
+ * ever spread into a JavaScript call).
+ */
+export function encodeCall(spec: ScriptSpec, params: unknown): Array<string | Buffer> {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new TypeError(`${spec.name}: expected one params object, got ${describe(params)}`);
   }
   refuseUnknownFields(spec, params);
-  const keys: string[] = [];
+  const tail: Array<string | Buffer> = [''];
   for (const key of spec.keys) {
     const value = field(spec, params, key.name);
-    if (key.variadic) pushEach(spec, key.name, value, keys.length, keys, (f, v) => encodeKey(spec, f, key, v));
-    else keys.push(encodeKey(spec, key.name, key, value));
+    if (key.variadic) pushEach(spec, key.name, value, tail.length - 1, tail, (f, v) => encodeKey(spec, f, key, v));
+    else tail.push(encodeKey(spec, key.name, key, value));
   }
-  const args: Array<string | Buffer> = [];
+  tail[0] = String(tail.length - 1);
   for (const arg of spec.args) {
     const value = field(spec, params, arg.name);
-    if (arg.variadic) pushEach(spec, arg.name, value, keys.length + args.length, args, (f, v) => encodeArg(spec, f, arg.type, v));
-    else args.push(encodeArg(spec, arg.name, arg.type, value));
+    if (arg.variadic) pushEach(spec, arg.name, value, tail.length - 1, tail, (f, v) => encodeArg(spec, f, arg.type, v));
+    else tail.push(encodeArg(spec, arg.name, arg.type, value));
   }
-  return { keys, args };
+  return tail;
+}
+
+/** The KEYS of an encoded call. */
+function keysOf(tail: ReadonlyArray<string | Buffer>): string[] {
+  return tail.slice(1, 1 + Number(tail[0])) as string[];
+}
+
+/** Validates `params` against the contract and returns the KEYS and ARGV to send. */
+export function encodeParams(spec: ScriptSpec, params: unknown): { keys: string[]; args: Array<string | Buffer> } {
+  const tail = encodeCall(spec, params);
+  const keys = keysOf(tail);
+  return { keys, args: tail.slice(1 + keys.length) };
 }
 
 // ---- hash slots -------------------------------------------------------------------------
@@ -418,13 +435,10 @@ interface Commands {
   call(command: string, ...args: unknown[]): unknown;
 }
 
-/** numkeys, KEYS and ARGV in one array: ioredis flattens it, so nothing is spread into a call. */
+/** The encoded call, its keys checked for one hash slot when `target` is a Cluster. */
 function tailOf(spec: ScriptSpec, target: Commands, params: unknown): Array<string | Buffer> {
-  const { keys, args } = encodeParams(spec, params);
-  if (target.isCluster) checkSlots(spec, keys, keyPrefixOf(target));
-  const tail: Array<string | Buffer> = [String(keys.length)];
-  for (const k of keys) tail.push(k);
-  for (const a of args) tail.push(a);
+  const tail = encodeCall(spec, params);
+  if (target.isCluster) checkSlots(spec, keysOf(tail), keyPrefixOf(target));
   return tail;
 }
 
@@ -474,10 +488,14 @@ function nodesOf(client: Client): Redis[] {
 /** Loads still in flight, so concurrent NOSCRIPTs of one script cost one SCRIPT LOAD per node. */
 const loading = new WeakMap<object, Map<string, Promise<void>>>();
 
+/** How long a call waits for SCRIPT LOAD on every node before it sends EVALSHA again. */
+const LOAD_WAIT_MS = 1000;
+
 /**
  * SCRIPT LOAD on every node that may run the call: the server, or every master and replica of
  * a Cluster (the script cache is per node and not replicated; a NOSCRIPT does not say which
- * replica a read went to). A node that fails is left to the EVAL fallback.
+ * replica a read went to). A node that is down or slow does not hold the call longer than
+ * LOAD_WAIT_MS: where the script is still missing, the call falls back to EVAL.
  */
 function loadEverywhere(client: Client, spec: ScriptSpec): Promise<void> {
   let inFlight = loading.get(client);
@@ -485,7 +503,10 @@ function loadEverywhere(client: Client, spec: ScriptSpec): Promise<void> {
   const running = inFlight.get(spec.sha);
   if (running) return running;
   const flight = inFlight;
-  const done = Promise.allSettled(nodesOf(client).map((node) => node.script('LOAD', spec.lua))).then(() => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const loads = Promise.allSettled(nodesOf(client).map((node) => node.script('LOAD', spec.lua)));
+  const done = Promise.race([loads, new Promise<void>((resolve) => (timer = setTimeout(resolve, LOAD_WAIT_MS).unref()))]).then(() => {
+    clearTimeout(timer);
     flight.delete(spec.sha);
   });
   flight.set(spec.sha, done);
@@ -504,19 +525,69 @@ interface Chain extends Commands {
 
 type Row = [Error | null, unknown];
 
-interface Waiting {
-  spec: ScriptSpec;
-  /** This call's row in the raw rows of the batch (MULTI and EXEC included). */
-  position: number;
-  inTransaction: boolean;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
+/**
+ * The result of one queued call, as a promise that is created only when someone asks for it
+ * (await, then, catch, finally). A caller who reads exec()'s rows and ignores it costs no
+ * Promise, and an ignored rejection cannot become an unhandled one.
+ */
+export class QueuedCall<R> implements Promise<R> {
+  /** 0 pending, 1 resolved, 2 rejected. */
+  private state = 0;
+  private outcome: unknown;
+  private promise: Promise<R> | undefined;
+  private settlePromise: [(value: never) => void, (error: unknown) => void] | undefined;
+
+  constructor(
+    readonly spec: ScriptSpec,
+    /** This call's row in the raw rows of the batch (MULTI and EXEC included). */
+    readonly position: number,
+    readonly inTransaction: boolean,
+  ) {}
+
+  get [Symbol.toStringTag](): string {
+    return 'Promise';
+  }
+
+  resolve(value: unknown): void {
+    if (this.state !== 0) return;
+    this.state = 1;
+    this.outcome = value;
+    this.settlePromise?.[0](value as never);
+  }
+
+  reject(error: unknown): void {
+    if (this.state !== 0) return;
+    this.state = 2;
+    this.outcome = error;
+    this.settlePromise?.[1](error);
+  }
+
+  private get(): Promise<R> {
+    if (!this.promise) {
+      if (this.state === 1) this.promise = Promise.resolve(this.outcome as R);
+      else if (this.state === 2) this.promise = Promise.reject(this.outcome);
+      else this.promise = new Promise<R>((resolve, reject) => (this.settlePromise = [resolve, reject]));
+    }
+    return this.promise;
+  }
+
+  then<A = R, B = never>(onResolved?: ((value: R) => A | PromiseLike<A>) | null, onRejected?: ((error: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return this.get().then(onResolved, onRejected);
+  }
+
+  catch<B = never>(onRejected?: ((error: unknown) => B | PromiseLike<B>) | null): Promise<R | B> {
+    return this.get().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<R> {
+    return this.get().finally(onFinally);
+  }
 }
 
 interface Batch {
   /** Scripts whose text this batch already carries (an EVAL queued before). */
   sent: Set<string>;
-  waiting: Waiting[];
+  waiting: Array<QueuedCall<unknown>>;
 }
 
 /** One entry per pipeline or multi object; it goes when the batch object goes. */
@@ -541,7 +612,7 @@ function batchOf(chain: Chain): Batch {
  * its text (EVAL), the next ones its SHA-1 (EVALSHA). The promise settles with this call's own
  * row of the batch's final result; exec() still returns the raw rows.
  */
-export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, params: unknown): Promise<R> {
+export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, params: unknown): QueuedCall<R> {
   const target = chain as unknown as Chain;
   if (typeof target !== 'object' || target === null || target.isPipeline !== true || typeof target.promise?.then !== 'function') {
     throw new TypeError(
@@ -551,13 +622,8 @@ export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, para
   const tail = tailOf(spec, target, params);
   const batch = batchOf(target);
   const first = !batch.sent.has(spec.sha);
-  const position = target.length;
-  const inTransaction = (target._transactions ?? 0) > 0;
-  const result = new Promise<R>((resolve, reject) => {
-    batch.waiting.push({ spec, position, inTransaction, resolve: resolve as (v: unknown) => void, reject });
-  });
-  // The caller may read the results from exec() only: an ignored rejection must not crash the process.
-  result.catch(() => undefined);
+  const result = new QueuedCall<R>(spec, target.length, (target._transactions ?? 0) > 0);
+  batch.waiting.push(result);
   if (first) target.call(spec.readOnly ? 'eval_ro' : 'eval', spec.lua, tail);
   else target.call(spec.readOnly ? 'evalsha_ro' : 'evalsha', spec.sha, tail);
   batch.sent.add(spec.sha);
@@ -566,20 +632,43 @@ export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, para
 
 function settleBatch(chain: Chain, batch: Batch, result: unknown): void {
   const rows = (Array.isArray(result) ? result : []) as Row[];
-  const names = rowNames(chain, rows.length);
+  const transactions = batch.waiting.some((w) => w.inTransaction) ? transactionsOf(chain, rows.length) : undefined;
   for (const w of batch.waiting) {
     try {
-      w.resolve(w.inTransaction ? fromTransaction(w, rows, names) : fromRow(w.spec, rows[w.position]));
+      w.resolve(w.inTransaction ? fromTransaction(w, rows, transactions?.[w.position]) : fromRow(w.spec, rows[w.position]));
     } catch (e) {
       w.reject(e);
     }
   }
 }
 
-/** The command name of every row: ioredis drops the ASKING commands it adds from the rows. */
-function rowNames(chain: Chain, count: number): string[] | undefined {
+/** For each row inside MULTI ... EXEC: the rows of its MULTI and EXEC. */
+type Enclosing = { multiAt: number; execAt: number };
+
+/**
+ * The MULTI and EXEC around every row, from the command names (ioredis drops the ASKING
+ * commands it adds on a retry from the rows, so the remaining names align with them).
+ * Without them (an ioredis that hides its queue), multi() has MULTI first and EXEC last.
+ */
+function transactionsOf(chain: Chain, count: number): Array<Enclosing | undefined> {
   const names = chain._queue?.filter((c) => !c.ignore).map((c) => c.name);
-  return names && names.length === count ? names : undefined;
+  if (!names || names.length !== count) return new Array<Enclosing>(count).fill({ multiAt: 0, execAt: count - 1 });
+  const out: Array<Enclosing | undefined> = new Array(count);
+  let open: number[] = [];
+  let multiAt = -1;
+  names.forEach((name, i) => {
+    if (name === 'multi') {
+      multiAt = i;
+      open = [];
+    } else if (name === 'exec' && multiAt >= 0) {
+      const around = { multiAt, execAt: i };
+      for (const j of open) out[j] = around;
+      multiAt = -1;
+    } else if (multiAt >= 0) {
+      open.push(i);
+    }
+  });
+  return out;
 }
 
 function fromRow(spec: ScriptSpec, row: Row | undefined): unknown {
@@ -589,18 +678,16 @@ function fromRow(spec: ScriptSpec, row: Row | undefined): unknown {
 }
 
 /** Inside MULTI a call's own row says QUEUED: its reply is in EXEC's row. */
-function fromTransaction(w: Waiting, rows: Row[], names: string[] | undefined): unknown {
-  const multiAt = names ? names.lastIndexOf('multi', w.position) : 0;
-  const execAt = names ? names.indexOf('exec', w.position) : rows.length - 1;
-  const exec = rows[execAt];
-  if (!exec || multiAt < 0) throw new Error(`${w.spec.name}: the transaction returned no EXEC row for this call`);
+function fromTransaction(w: QueuedCall<unknown>, rows: Row[], around: Enclosing | undefined): unknown {
+  const exec = around && rows[around.execAt];
+  if (!around || !exec) throw new Error(`${w.spec.name}: the transaction returned no EXEC row for this call`);
   const [error, replies] = exec;
   // Refused while queueing (the call's own row), or the whole transaction (EXECABORT).
   if (error) throw callerError(w.spec, rows[w.position]?.[0] ?? error);
   if (replies === null) {
     throw new Error(`${w.spec.name}: the transaction was aborted (a WATCHed key changed, EXEC returned null); the script did not run`);
   }
-  return fromRow(w.spec, [null, (replies as unknown[])[w.position - multiAt - 1]]);
+  return decodeReply(w.spec, (replies as unknown[])[w.position - around.multiAt - 1]);
 }
 
 // ---- loading ----------------------------------------------------------------------------

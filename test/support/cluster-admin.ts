@@ -194,5 +194,7 @@ export async function addMaster(port: number, newPort: number): Promise<NodeInfo
     const views = await Promise.all((await clusterNodes(port)).map(async (n) => (await clusterNodes(n.port)).some((m) => m.id === id)));
     return id !== '' && views.every(Boolean);
   });
+  // It serves nothing (MIGRATE to it answers CLUSTERDOWN) until it has learned every slot's owner.
+  await waitFor(`node ${newPort} sees the cluster ok`, async () => ((await admin(newPort).cluster('INFO')) as string).includes('cluster_state:ok'));
   return { id, port: newPort, role: 'master', masterId: undefined, slots: [] };
 }
