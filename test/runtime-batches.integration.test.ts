@@ -195,6 +195,44 @@ describe.each(IOREDIS)('with %s', (_version, lib) => {
     }, 60000);
   });
 
+  describe('the promise-like a queued call returns', () => {
+    it('behaves as a promise: await, then, catch, finally, Promise.all, before or after exec()', async () => {
+      const log = `log:${unique()}`;
+      const pipe = redis.pipeline();
+      const early = queueScript<number>(LEDGER, pipe, { log, id: 'a' });
+      const viaThen = early.then((n) => n * 10); // asked for before exec()
+      const late = queueScript<number>(LEDGER, pipe, { log, id: 'b' });
+      await pipe.exec();
+      expect(await viaThen).toBe(10);
+      expect(await late).toBe(1); // asked for after it settled
+      expect(await Promise.all([early, late])).toEqual([1, 1]);
+      let finished = false;
+      expect(await late.finally(() => (finished = true))).toBe(1);
+      expect(finished).toBe(true);
+      expect(Object.prototype.toString.call(late)).toBe('[object Promise]');
+    });
+
+    it('a rejection nobody asked for is not an unhandled rejection; one asked for later still arrives', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const log = `log:${unique()}`;
+        const tx = redis.multi();
+        const ignored = queueScript<number>(LEDGER, tx, { log, id: 'a' });
+        const askedLater = queueScript<number>(LEDGER, tx, { log, id: 'b' });
+        tx.call('GET'); // EXECABORT: both calls reject
+        await expect(tx.exec()).rejects.toThrow(/EXECABORT/);
+        await new Promise((r) => setTimeout(r, 50));
+        expect(unhandled).toEqual([]);
+        await expect(askedLater).rejects.toThrow(/EXECABORT/);
+        expect(await ignored.catch((e: Error) => e.message)).toMatch(/EXECABORT/);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+  });
+
   describe('misuse is refused before anything is sent', () => {
     it('the direct function given a pipeline or multi: TypeError, nothing queued', async () => {
       for (const chain of [redis.pipeline(), redis.multi()]) {

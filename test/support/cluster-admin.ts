@@ -35,9 +35,21 @@ export async function closeAdmins(): Promise<void> {
   await Promise.all(all.map((r) => r.quit().catch(() => r.disconnect())));
 }
 
+/** Runs an admin command, waiting while the node loads its data set (a replica resyncing after a failover). */
+async function whenLoaded<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= 200 || !String(e).includes('LOADING')) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** CLUSTER NODES as seen by the node on `port`. */
 export async function clusterNodes(port: number): Promise<NodeInfo[]> {
-  const text = (await admin(port).cluster('NODES')) as string;
+  const text = (await whenLoaded(() => admin(port).cluster('NODES'))) as string;
   return text
     .trim()
     .split('\n')
@@ -61,7 +73,7 @@ export async function clusterNodes(port: number): Promise<NodeInfo[]> {
 }
 
 export async function keySlot(port: number, key: string): Promise<number> {
-  return (await admin(port).cluster('KEYSLOT', key)) as number;
+  return (await whenLoaded(() => admin(port).cluster('KEYSLOT', key))) as number;
 }
 
 export async function ownerOf(port: number, slot: number): Promise<NodeInfo> {
@@ -109,7 +121,7 @@ export async function beginMigration(port: number, slot: number, to: NodeInfo, k
 
 /** The node's own word on its role (CLUSTER NODES of another node may lag behind a failover). */
 export async function roleOf(port: number): Promise<{ role: 'master' | 'replica'; replicas: number[] }> {
-  const reply = (await admin(port).call('ROLE')) as [string, ...unknown[]];
+  const reply = (await whenLoaded(() => admin(port).call('ROLE'))) as [string, ...unknown[]];
   if (reply[0] !== 'master') return { role: 'replica', replicas: [] };
   const replicas = (reply[2] as Array<[string, string, string]>).map((r) => Number(r[1]));
   return { role: 'master', replicas };
@@ -174,7 +186,7 @@ export async function waitForSettled(port: number): Promise<void> {
       const nodes = await clusterNodes(port);
       const views = await Promise.all(
         nodes.map(async (n) => {
-          const slots = await admin(n.port).cluster('SLOTS');
+          const slots = await whenLoaded(() => admin(n.port).cluster('SLOTS'));
           return new Set(slots.flatMap(([, , ...owners]) => owners.map((o) => o[1])));
         }),
       );

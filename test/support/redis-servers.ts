@@ -62,13 +62,19 @@ export function cli(port: number, ...args: string[]): string {
   return `${r.stdout ?? ''}${r.stderr ?? ''}`;
 }
 
+/** Polls `check` until it holds; a check that throws (a node still loading) counts as not yet. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (e) {
+      last = e;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
 function startServer(port: number, dir: string, extra: string[]): RedisProcess {
@@ -101,8 +107,15 @@ class Fleet {
 
   async startClusterNode(): Promise<number> {
     const port = await freePort();
+    // No replica migration: Redis would otherwise turn an empty master (one that just joined)
+    // into a replica of a master left without one by a failover, under the test's feet.
     this.procs.push(
-      startServer(port, this.dir, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '3000']),
+      startServer(port, this.dir, [
+        '--cluster-enabled', 'yes',
+        '--cluster-config-file', `nodes-${port}.conf`,
+        '--cluster-node-timeout', '3000',
+        '--cluster-allow-replica-migration', 'no',
+      ]),
     );
     await waitFor(`redis-server on ${port}`, () => cli(port, 'PING').includes('PONG'));
     return port;

@@ -613,7 +613,7 @@ function batchOf(chain: Chain): Batch {
  * its text (EVAL), the next ones its SHA-1 (EVALSHA). The promise settles with this call's own
  * row of the batch's final result; exec() still returns the raw rows.
  */
-export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, params: unknown): QueuedCall<R> {
+export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, params: unknown): Promise<R> {
   const target = chain as unknown as Chain;
   if (typeof target !== 'object' || target === null || target.isPipeline !== true || typeof target.promise?.then !== 'function') {
     throw new TypeError(
