@@ -163,8 +163,9 @@ async function main(): Promise<void> {
   const other = new Redis({ host: '127.0.0.1', port: server.port });
   try {
     const serverPid = Number(/process_id:(\d+)/.exec((await other.info('server')) as string)?.[1]);
-    const pinned = pin(serverPid, availableParallelism() - 1) && pin(process.pid, 0);
-    console.log(pinned ? `server pinned to core ${availableParallelism() - 1}, client to core 0` : 'not pinned (taskset or a second core missing)');
+    const last = availableParallelism() - 1; // read before this process is pinned to one core
+    const pinned = pin(serverPid, last) && pin(process.pid, 0);
+    console.log(pinned ? `server pinned to core ${last}, client to core 0` : 'not pinned (taskset or a second core missing)');
     console.log(`redis-luagen runtime benchmark: node ${process.version}, ioredis ${(await import('ioredis/package.json', { with: { type: 'json' } })).default.version}`);
     await bytesTable(redis, other);
     await cpuTable(redis);

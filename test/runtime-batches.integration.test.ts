@@ -250,6 +250,25 @@ describe.each(IOREDIS)('with %s', (_version, lib) => {
       );
     });
 
+    it('inherited fields, a polluted prototype and holes are refused, nothing sent', async () => {
+      const inherited = Object.create({ log: 'from-prototype' }) as Record<string, unknown>;
+      inherited['id'] = 'x';
+      await expect(runScript(LEDGER, redis, inherited)).rejects.toThrow("ledger: missing required field 'log'");
+      const proto = Object.prototype as Record<string, unknown>;
+      proto['id'] = 'polluted';
+      try {
+        await expect(runScript(LEDGER, redis, { log: 'l' })).rejects.toThrow("ledger: missing required field 'id'");
+      } finally {
+        delete proto['id'];
+      }
+      const pipe = redis.pipeline();
+      expect(() => queueScript(COUNT_ARGS, pipe, { counter: 'c', items: ['a', , 'b'] })).toThrow("countArgs: 'items[1]' is missing"); // eslint-disable-line no-sparse-arrays
+      expect(pipe.length).toBe(0);
+      const c = await calls();
+      expect(c['evalsha'] ?? 0).toBe(0);
+      expect(c['eval'] ?? 0).toBe(0);
+    });
+
     it(`a variadic list of 150,000 items is sent without spreading, and the connection stays in step`, async () => {
       const counter = `n:${unique()}`;
       const items = Array.from({ length: 150_000 }, (_, i) => `i${i}`);
