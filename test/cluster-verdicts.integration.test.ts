@@ -94,10 +94,13 @@ describe('cluster verdicts', () => {
     const keys = namesOn(master, `${base}k`, keyCount, tagged);
     const elsewhere = namesOn((master + 1) % masters.length, `${base}a`, 8, false);
     let s = 0;
+    // A {tagged} prefix arg carries the keys' hash tag (or, with untagged keys, another one).
+    const tag = /\{[^}]+\}/.exec(keys[0] ?? '')?.[0] ?? `{${elsewhere[0]}}`;
     const args =
       spec.args ??
       contract.args.flatMap((a) => {
         const one = () => {
+          if (a.tagged) return `queue:${tag}:`;
           switch (a.type.kind) {
             case 'integer':
             case 'boolean':

@@ -28,7 +28,8 @@ const names = Object.keys(ANALYSIS_RULES) as Array<keyof typeof ANALYSIS_RULES>;
 
 describe('the rule index', () => {
   it('lists every rule of the catalogue that is not an input rule', () => {
-    const catalogue = Object.keys(RULES).filter((n) => !RULES[n as keyof typeof RULES].fixed && n !== 'missing-contract');
+    const notAnalysis = ['missing-contract', 'unused-suppression'];
+    const catalogue = Object.keys(RULES).filter((n) => !RULES[n as keyof typeof RULES].fixed && !notAnalysis.includes(n));
     expect(names.sort()).toEqual(catalogue.sort());
   });
 

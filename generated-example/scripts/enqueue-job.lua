@@ -4,6 +4,7 @@
 ---@arg job json             the job payload
 ---@arg priority 'high'|'low'  high-priority jobs go to the front
 ---@return integer           the new job id
+-- redis-luagen-disable tagged-derived-key -- the id is made here, so the caller cannot name the job key
 local id = redis.call('INCR', KEYS[1] .. ':seq')
 redis.call('SET', KEYS[1] .. ':job:' .. id, ARGV[1])
 if ARGV[2] == 'high' then

@@ -10,8 +10,9 @@ import type { ScriptFlag } from '../parse/shebang.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/report.js';
 import { resolveScopes } from './scope.js';
-import { analyzeValues, describeValue } from './values.js';
+import { analyzeValues, describeValue } from './values/index.js';
 import { resolveCalls } from './command-calls.js';
+import { findLiveness } from './liveness.js';
 import type { ContractUsage } from './contract-usage.js';
 import { formatMessage, type Rule, type RuleContext } from './rule.js';
 import { ANALYSIS_RULES } from './rules/index.js';
@@ -38,6 +39,7 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
     },
   });
   const calls = resolveCalls(facts.redisCalls);
+  const liveness = findLiveness(parsed.ast, scopes);
   const lineOf = (n: Node) => positionAt(file, rangeOf(n)[0]).line;
   const out: Diagnostic[] = [];
   for (const rule of Object.values(ANALYSIS_RULES) as Rule<string>[]) {
@@ -53,6 +55,7 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
       calls,
       usage: input.usage,
       lineOf,
+      dead: (n) => liveness.dead(n),
       describe: (v) => describeValue(v, lineOf),
       report: (r) => {
         const [start, end] = r.node ? rangeOf(r.node) : [r.start ?? 0, r.end ?? r.start ?? 0];

@@ -5,7 +5,7 @@
 
 import type * as L from 'luaparse';
 import { commandInfo, type CommandInfo, type KeySpec } from './data/index.js';
-import type { RedisCallFact, Value, ValueList, ValueSet } from './values.js';
+import type { RedisCallFact, Value, ValueList, ValueSet } from './values/index.js';
 
 export interface ArgRef {
   /** 0 = the command name. For the `rest` of a list (unpack, varargs) index is -1. */
@@ -52,7 +52,9 @@ const literalOf = (values: ValueSet | undefined): string[] | undefined => {
 
 const isNumberOnly = (values: ValueSet): boolean => values.values().every((v) => v.kind === 'number');
 const mayBeWord = (values: ValueSet, word: string): boolean =>
-  values.some((v) => (v.kind === 'literal' ? v.text.toLowerCase() === word.toLowerCase() : v.kind !== 'number' && v.kind !== 'key' && v.kind !== 'derived'));
+  values.some((v) =>
+    v.kind === 'literal' ? v.text.toLowerCase() === word.toLowerCase() : v.kind !== 'number' && v.kind !== 'key' && !(v.kind === 'derived' && v.base === 'key'),
+  );
 
 export function resolveCalls(facts: readonly RedisCallFact[]): ResolvedCall[] {
   return facts.map((fact) => {
@@ -246,8 +248,10 @@ function sortOptions(refs: ArgRef[], open: boolean, keys: Set<number>, result: R
       continue;
     }
     const word = (words[0] as string).toLowerCase();
-    if (word === 'store') keys.add(i + 1);
-    if (word === 'by' || word === 'get') {
+    if (word === 'store') {
+      keys.add(i + 1);
+      i++;
+    } else if (word === 'by' || word === 'get') {
       const pattern = refs[i + 1];
       const patternText = pattern ? literalOf(pattern.values) : undefined;
       if (!(word === 'by' && patternText?.length === 1 && (patternText[0] as string).toLowerCase() === 'nosort')) {

@@ -49,8 +49,8 @@ export function inferContract(contract: ScriptContract, usage: ContractUsage): v
   const na = maxIndex(usage.args);
   contract.keys = Array.from({ length: nk }, (_, i) => ({ name: `key${i + 1}`, variadic: false, tagged: false, description: '', start: 0, end: 0 }));
   if (usage.keys.dynamic) contract.keys.push({ name: 'keys', variadic: true, tagged: false, description: '', start: 0, end: 0 });
-  contract.args = Array.from({ length: na }, (_, i) => ({ name: `arg${i + 1}`, type: { kind: 'string' as const }, variadic: false, description: '', start: 0, end: 0 }));
-  if (usage.args.dynamic) contract.args.push({ name: 'args', type: { kind: 'string' }, variadic: true, description: '', start: 0, end: 0 });
+  contract.args = Array.from({ length: na }, (_, i) => ({ name: `arg${i + 1}`, type: { kind: 'string' as const }, variadic: false, tagged: false, description: '', start: 0, end: 0 }));
+  if (usage.args.dynamic) contract.args.push({ name: 'args', type: { kind: 'string' }, variadic: true, tagged: false, description: '', start: 0, end: 0 });
 }
 
 export interface ContractTable {

@@ -1,18 +1,21 @@
-// Verdicts on the values a key argument may hold (SPEC 2.1): declared (KEYS[i]) is safe;
-// derived (KEYS[i] .. suffix) is safe only when KEYS[i] is `{tagged}`; anything else is not.
+// Verdicts on the values a key argument may hold (SPEC 2.1): declared (KEYS[i]) is safe; a
+// name derived from a `{tagged}` key or prefix arg lands in the right slot but Redis does not
+// see it (tagged-derived, RL112); derived from an untagged key it may be in another slot
+// (RL110); anything else, a name built from an untagged ARGV included, is undeclared (RL101).
 
 import type { ScriptContract } from '../annotations/contract.js';
-import type { Value } from './values.js';
+import type { Value } from './values/index.js';
 import type { ArgRef, ResolvedCall, ResolvedCommand } from './command-calls.js';
 
-export type KeyVerdict = 'safe' | 'derived' | 'undeclared' | 'ignore';
+export type KeyVerdict = 'safe' | 'tagged-derived' | 'derived' | 'undeclared' | 'ignore';
 
 export function keyVerdict(v: Value, contract: ScriptContract): KeyVerdict {
   switch (v.kind) {
     case 'key':
       return 'safe';
     case 'derived':
-      return isTagged(contract, v.index) ? 'safe' : 'derived';
+      if (v.base === 'key') return isTagged(contract, v.index) ? 'tagged-derived' : 'derived';
+      return isTaggedArg(contract, v.index) ? 'tagged-derived' : 'undeclared';
     case 'literal':
     case 'number':
     case 'argv':
@@ -32,6 +35,15 @@ export function isTagged(contract: ScriptContract, index: number | 'any'): boole
   if (keys.length === 0) return false;
   if (index === 'any') return keys.every((k) => k.tagged);
   const spec = keys[index - 1] ?? (keys[keys.length - 1]?.variadic ? keys[keys.length - 1] : undefined);
+  return spec?.tagged ?? false;
+}
+
+/** Whether ARGV[index] is declared a {tagged} prefix (for an unknown index: every arg is). */
+export function isTaggedArg(contract: ScriptContract, index: number | 'any'): boolean {
+  const args = contract.args;
+  if (args.length === 0) return false;
+  if (index === 'any') return args.every((a) => a.tagged);
+  const spec = args[index - 1] ?? (args[args.length - 1]?.variadic ? args[args.length - 1] : undefined);
   return spec?.tagged ?? false;
 }
 

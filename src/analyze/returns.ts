@@ -1,12 +1,12 @@
 // Helpers for the reply rules: the table constructors a returned value may be.
 
 import type * as L from 'luaparse';
-import type { ValueSet } from './values.js';
+import type { ValueSet } from './values/index.js';
 
 /** Table constructors among the values (a returned local holding a constructor included). */
 export function constructorsOf(values: ValueSet): L.TableConstructorExpression[] {
   const out: L.TableConstructorExpression[] = [];
-  for (const v of values) if (v.kind === 'table' && v.table.origin !== 'KEYS' && v.table.origin !== 'ARGV') out.push(v.table.origin);
+  for (const v of values) if (v.kind === 'table' && typeof v.table.origin !== 'string') out.push(v.table.origin);
   return out;
 }
 

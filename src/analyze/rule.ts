@@ -7,7 +7,7 @@ import type { AnalysisRuleName } from '../diagnostics/codes.js';
 import type { ScriptContract } from '../annotations/contract.js';
 import type { ScriptFlag } from '../parse/shebang.js';
 import type { Scopes } from './scope.js';
-import type { Facts, Value } from './values.js';
+import type { Facts, Value } from './values/index.js';
 import type { ResolvedCall } from './command-calls.js';
 import type { ContractUsage } from './contract-usage.js';
 
@@ -33,6 +33,8 @@ export interface RuleContext<M extends string = string> {
   calls: readonly ResolvedCall[];
   usage: ContractUsage;
   lineOf(node: Node): number;
+  /** True inside a local function that cannot run (nothing that runs references it). */
+  dead(node: Node): boolean;
   describe(value: Value): string;
   report(input: ReportInput<M>): void;
 }

@@ -31,6 +31,11 @@ const INPUT_EXAMPLES: Record<string, { text: string; wrong: string; right: strin
     wrong: '\\xEF\\xBB\\xBFreturn 1',
     right: 'return 1',
   },
+  'unused-suppression': {
+    text: 'A redis-luagen-disable comment names a rule that reports nothing where the comment applies: the finding it was written for is gone, and the comment would silently hide the next one.',
+    wrong: "---@key k\n---@return string?\n-- redis-luagen-disable-next-line unused-local -- old temp var\nreturn redis.call('GET', KEYS[1])",
+    right: "---@key k\n---@return string?\nreturn redis.call('GET', KEYS[1])",
+  },
   'missing-contract': {
     text: 'The script has no ---@key/---@arg/---@return lines: its keys and args are inferred from KEYS[n]/ARGV[n] (strings) and its reply is typed any. This is how an existing code base is adopted without editing every file.',
     wrong: "return redis.call('GET', KEYS[1])",
@@ -46,7 +51,7 @@ export function renderRulesDoc(): string {
   const out: string[] = [];
   out.push('# redis-luagen rules', '');
   out.push(
-    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, rule-b -- reason`) or per file (`-- redis-luagen-disable rule-a`).',
+    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, RL402 -- reason` above the line, `-- redis-luagen-disable-line rule-a -- reason` at its end) or per file (`-- redis-luagen-disable rule-a -- reason`). A comment names its rules by name or code; a comment that names none is refused, and one that silences nothing is reported (RL007).',
     '',
   );
   out.push('This page is generated from the rule modules (`src/analyze/rules/`); a test keeps it in sync.', '');

@@ -7,7 +7,8 @@
 import type * as L from 'luaparse';
 import { rangeOf, type Chunk, type Node } from '../parse/parse-lua.js';
 
-export type BindingKind = 'local' | 'param' | 'loop' | 'function' | 'self';
+/** `arg`: the implicit local of a Lua 5.1 vararg function (a table of its varargs, or nil when the body uses `...`). */
+export type BindingKind = 'local' | 'param' | 'loop' | 'function' | 'self' | 'arg';
 
 export interface Binding {
   id: number;
@@ -24,12 +25,18 @@ export interface Binding {
   /** Source offsets between which the name is visible (conservatively wide). */
   visibleFrom: number;
   visibleTo: number;
+  /** Assigned inside a function other than the one that declares it: a guard cannot narrow it. */
+  writtenFromClosure: boolean;
 }
 
 export interface FunctionInfo {
   node: L.FunctionDeclaration;
   params: Binding[];
   vararg: boolean;
+  /** The body itself uses `...` (then Lua 5.1 sets the implicit `arg` to nil). */
+  usesVararg: boolean;
+  /** The implicit `arg` local of a vararg function. */
+  arg?: Binding;
 }
 
 export interface Scopes {
@@ -41,6 +48,8 @@ export interface Scopes {
   functions: Map<L.FunctionDeclaration, FunctionInfo>;
   /** The function (undefined: main chunk) each statement list belongs to, for return statements. */
   ownerOf: Map<L.ReturnStatement, L.FunctionDeclaration | undefined>;
+  /** The function each `...` of a function body belongs to (the main chunk's are absent). */
+  varargOwner: Map<Node, L.FunctionDeclaration>;
 }
 
 export function resolveScopes(chunk: Chunk): Scopes {
@@ -49,6 +58,7 @@ export function resolveScopes(chunk: Chunk): Scopes {
   const globals: Scopes['globals'] = [];
   const functions = new Map<L.FunctionDeclaration, FunctionInfo>();
   const ownerOf = new Map<L.ReturnStatement, L.FunctionDeclaration | undefined>();
+  const varargOwner = new Map<Node, L.FunctionDeclaration>();
   const scopes: Array<Map<string, Binding>> = [new Map()];
   /** End offset of each open scope (the statement or function that owns it). */
   const scopeEnds: number[] = [rangeOf(chunk)[1] || Number.MAX_SAFE_INTEGER];
@@ -57,7 +67,7 @@ export function resolveScopes(chunk: Chunk): Scopes {
   const declare = (name: string, kind: BindingKind, decl?: L.Identifier, visibleFrom?: number): Binding => {
     const from = visibleFrom ?? (decl ? rangeOf(decl)[0] : 0);
     const to = scopeEnds[scopeEnds.length - 1] as number;
-    const b: Binding = { id: bindings.length, name, kind, decl, fn: currentFn, reads: [], writes: [], visibleFrom: from, visibleTo: to };
+    const b: Binding = { id: bindings.length, name, kind, decl, fn: currentFn, reads: [], writes: [], visibleFrom: from, visibleTo: to, writtenFromClosure: false };
     bindings.push(b);
     (scopes[scopes.length - 1] as Map<string, Binding>).set(name, b);
     if (decl) resolve.set(decl, b);
@@ -75,6 +85,7 @@ export function resolveScopes(chunk: Chunk): Scopes {
     if (b) {
       resolve.set(id, b);
       (write ? b.writes : b.reads).push(id);
+      if (write && b.fn !== currentFn) b.writtenFromClosure = true;
     } else {
       globals.push({ node: id, write });
     }
@@ -103,7 +114,9 @@ export function resolveScopes(chunk: Chunk): Scopes {
         if (p.type === 'Identifier') params.push(declare(p.name, 'param', p));
         else vararg = true;
       }
-      functions.set(fn, { node: fn, params, vararg });
+      const info: FunctionInfo = { node: fn, params, vararg, usesVararg: false };
+      if (vararg) info.arg = declare('arg', 'arg', undefined, rangeOf(fn)[0]);
+      functions.set(fn, info);
       fn.body.forEach(statement);
     }, fn);
     currentFn = outer;
@@ -224,13 +237,19 @@ export function resolveScopes(chunk: Chunk): Scopes {
       case 'UnaryExpression':
         expression(e.argument);
         return;
+      case 'VarargLiteral': {
+        const info = currentFn && functions.get(currentFn);
+        if (info) info.usesVararg = true;
+        if (currentFn) varargOwner.set(e, currentFn);
+        return;
+      }
       default:
-        return; // literals, varargs
+        return; // literals
     }
   }
 
   chunk.body.forEach(statement);
-  return { bindings, resolve, globals, functions, ownerOf };
+  return { bindings, resolve, globals, functions, ownerOf, varargOwner };
 }
 
 export function isNode(v: unknown): v is Node {

@@ -25,6 +25,8 @@ export interface ArgSpec extends Span {
   name: string;
   type: ArgType;
   variadic: boolean;
+  /** `{tagged}`: a key prefix that must carry a hash tag in the slot of the declared keys; checked at run time. */
+  tagged: boolean;
   description: string;
 }
 

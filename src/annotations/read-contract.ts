@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/report.js';
 import { wrapperNameProblem } from './wrapper-name.js';
 import {
+  formatArgType,
   ARG_TYPE_NAMES,
   RETURN_TYPE_NAMES,
   type ArgSpec,
@@ -107,11 +108,12 @@ export function readContract(file: SourceFile, parsed: ParsedLua): ContractResul
           break;
         }
         default:
+          if (LUALS_TAGS.has(tagName)) break; // the Lua language server's own annotations
           throw new ContractError(
             `unknown annotation '@${tagName}'`,
             line.at,
             line.at + tag[0].length,
-            'use ---@key, ---@arg, ---@return or ---@name; start the line with "--- " (a space) for description text',
+            'use ---@key, ---@arg, ---@return or ---@name (Lua language server tags such as ---@type and ---@param are ignored); start the line with "--- " (a space) for description text',
           );
       }
     } catch (e) {
@@ -126,6 +128,13 @@ export function readContract(file: SourceFile, parsed: ParsedLua): ContractResul
   while (contract.description.length && contract.description[contract.description.length - 1] === '') contract.description.pop();
   return { contract, diagnostics };
 }
+
+/** Annotations of the Lua language server (LuaLS/EmmyLua): common in real scripts, ignored here. */
+const LUALS_TAGS = new Set([
+  'alias', 'as', 'async', 'cast', 'class', 'deprecated', 'diagnostic', 'enum', 'field', 'generic', 'language', 'meta',
+  'module', 'nodiscard', 'operator', 'overload', 'package', 'param', 'private', 'protected', 'public', 'readonly', 'see',
+  'source', 'type', 'vararg', 'version',
+]);
 
 function isDocComment(c: Comment): boolean {
   // `---` cannot open a long comment (that needs `--[`), so this is always a line comment.
@@ -274,8 +283,25 @@ function readArg(c: Cursor): ArgSpec {
       `write ---@arg ${variadic ? '...' : ''}${name} <type> [text]; types: ${ARG_TYPE_NAMES.join(', ')}, or a union of string literals such as 'asc'|'desc'`,
     );
   }
+  // A tagged prefix: `---@arg prefix {tagged}` (a string that carries a hash tag; keys built
+  // from it share its slot). `---@arg prefix string {tagged}` says the same.
+  if (c.peekWord().text === '{tagged}') {
+    c.match(/^\S+/);
+    return { name, variadic, type: { kind: 'string' }, tagged: true, description: c.description('tag'), start, end };
+  }
   const type = readArgType(c);
-  return { name, variadic, type, description: c.description('type'), start, end };
+  const save = c.pos;
+  c.skipSpace();
+  const tag = c.peekWord();
+  if (tag.text === '{tagged}') {
+    if (type.kind !== 'string') {
+      throw new ContractError(`a {tagged} arg is a string prefix, not ${formatArgType(type)}`, tag.start, tag.end, `write ---@arg ${name} {tagged} [text]`);
+    }
+    c.match(/^\S+/);
+    return { name, variadic, type, tagged: true, description: c.description('tag'), start, end };
+  }
+  c.pos = save;
+  return { name, variadic, type, tagged: false, description: c.description('type'), start, end };
 }
 
 function readArgType(c: Cursor): ArgType {

@@ -55,6 +55,13 @@ export const RULES = {
     fixed: false,
     summary: 'no ---@key/---@arg contract: keys and args were inferred',
   },
+  'unused-suppression': {
+    code: 'RL007',
+    rule: 'unused-suppression',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'a redis-luagen-disable comment that silences nothing',
+  },
   'undeclared-key': {
     code: 'RL101',
     rule: 'undeclared-key',
@@ -131,6 +138,13 @@ export const RULES = {
     defaultSeverity: 'warning',
     fixed: false,
     summary: 'a KEYS value passed where the command expects a field or value',
+  },
+  'tagged-derived-key': {
+    code: 'RL112',
+    rule: 'tagged-derived-key',
+    defaultSeverity: 'warning',
+    fixed: false,
+    summary: 'a key built from a {tagged} key or prefix: right slot, but not safe while the slot migrates',
   },
   'global-write': {
     code: 'RL201',
@@ -225,7 +239,10 @@ export function isRuleName(name: string): name is RuleName {
 }
 
 /** Rules implemented by a module under analyze/rules (all but the input rules and RL006). */
-export type AnalysisRuleName = Exclude<RuleName, 'syntax-error' | 'bad-annotation' | 'bad-shebang' | 'name-collision' | 'bad-encoding' | 'missing-contract'>;
+export type AnalysisRuleName = Exclude<
+  RuleName,
+  'syntax-error' | 'bad-annotation' | 'bad-shebang' | 'name-collision' | 'bad-encoding' | 'missing-contract' | 'unused-suppression'
+>;
 
 export function ruleByCode(code: string): RuleInfo | undefined {
   return Object.values(RULES).find((r) => r.code === code);

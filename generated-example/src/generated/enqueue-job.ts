@@ -28,7 +28,7 @@ export const enqueueJobScript: ScriptSpec = {
     { name: 'priority', type: { kind: 'literal', values: ['high', 'low'] } },
   ],
   returns: { kind: 'integer' },
-  lineMap: [7, 8, 9, 10, 12, 14],
+  lineMap: [8, 9, 10, 11, 13, 15],
   localNames: [['a', 'id', 1, 6]],
   lua: "local a=redis.call('INCR',KEYS[1]..':seq')\nredis.call('SET',KEYS[1]..':job:'..a,ARGV[1])\nif ARGV[2]=='high'then\nredis.call('LPUSH',KEYS[1],a)else\nredis.call('RPUSH',KEYS[1],a)end\nreturn a",
 };

@@ -14,7 +14,7 @@ export default defineRule({
   check(ctx) {
     for (const call of ctx.calls) {
       for (const command of call.commands ?? []) {
-        if (!command.sortPattern) continue;
+        if (!command.sortPattern || ctx.dead(call.fact.node)) continue;
         ctx.report({
           node: command.sortPattern.node ?? call.fact.node,
           messageId: 'pattern',

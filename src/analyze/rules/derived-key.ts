@@ -14,6 +14,7 @@ export default defineRule({
   },
   check(ctx) {
     forEachKeyArg(ctx.calls, (arg, command) => {
+      if (ctx.dead(arg.node)) return false; // a helper nothing calls cannot run
       const derived = arg.values.values().find((v) => keyVerdict(v, ctx.contract) === 'derived');
       if (!derived || derived.kind !== 'derived') return false;
       const key = derived.index === 'any' ? undefined : ctx.contract.keys[derived.index - 1];

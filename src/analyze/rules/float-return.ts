@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { constructorsOf } from '../returns.js';
-import type { ValueSet } from '../values.js';
+import type { ValueSet } from '../values/index.js';
 
 export default defineRule({
   name: 'float-return',

@@ -13,6 +13,7 @@ import couldBeReadOnly from './could-be-read-only.js';
 import crossSlotCommand from './cross-slot-command.js';
 import wrongArity from './wrong-arity.js';
 import derivedKey from './derived-key.js';
+import taggedDerivedKey from './tagged-derived-key.js';
 import keyAsValue from './key-as-value.js';
 import globalWrite from './global-write.js';
 import undefinedGlobal from './undefined-global.js';
@@ -38,6 +39,7 @@ export const ANALYSIS_RULES = {
   'cross-slot-command': crossSlotCommand,
   'wrong-arity': wrongArity,
   'derived-key': derivedKey,
+  'tagged-derived-key': taggedDerivedKey,
   'key-as-value': keyAsValue,
   'global-write': globalWrite,
   'undefined-global': undefinedGlobal,

@@ -2,7 +2,7 @@ import type * as L from 'luaparse';
 import { defineRule } from '../rule.js';
 import type { ReturnType } from '../../annotations/contract.js';
 import { formatReturnType } from '../../annotations/contract.js';
-import type { Value } from '../values.js';
+import type { Value } from '../values/index.js';
 import { fieldName } from '../returns.js';
 
 /** What a returned Lua value turns into for the caller (RESP2 through ioredis). */
@@ -28,7 +28,7 @@ function shapeOf(v: Value): Shape {
       return 'error';
     case 'table': {
       const t = v.table.origin;
-      if (t === 'KEYS' || t === 'ARGV') return 'array';
+      if (typeof t === 'string') return 'array'; // KEYS, ARGV, a vararg function's arg
       const names = t.fields.map(fieldName);
       if (names.length === 1 && names[0] === 'ok') return 'status';
       if (names.includes('err')) return 'error';

@@ -15,6 +15,7 @@ export default defineRule({
   },
   check(ctx) {
     forEachKeyArg(ctx.calls, (arg, command) => {
+      if (ctx.dead(arg.node)) return false; // a helper nothing calls cannot run
       // No value at all means the analysis lost track of it: report, never accept.
       const bad = arg.values.size === 0 ? [{ kind: 'unknown' as const, note: 'a value the analysis cannot trace', at: arg.node }] : arg.values.values().filter((v) => keyVerdict(v, ctx.contract) === 'undeclared');
       if (!bad.length) return false;

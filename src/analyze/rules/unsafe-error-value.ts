@@ -1,6 +1,6 @@
 import type * as L from 'luaparse';
 import { defineRule } from '../rule.js';
-import type { Value } from '../values.js';
+import { isStringish, type Value } from '../values/index.js';
 
 const SAFE: ReadonlySet<Value['kind']> = new Set(['literal', 'number', 'string', 'argv', 'key', 'derived', 'error', 'nil', 'boolean']);
 
@@ -10,7 +10,7 @@ function isErrTable(node: L.Expression, valuesOf: (e: L.Expression) => Value[]):
   const err = node.fields.find(
     (f) => (f.type === 'TableKeyString' && f.key.name === 'err') || (f.type === 'TableKey' && f.key.type === 'StringLiteral' && f.key.value === 'err'),
   );
-  return !!err && valuesOf(err.value).every((v) => v.kind === 'literal' || v.kind === 'string' || v.kind === 'number' || v.kind === 'argv' || v.kind === 'key');
+  return !!err && valuesOf(err.value).every((v) => isStringish(v) || v.kind === 'number');
 }
 
 export default defineRule({

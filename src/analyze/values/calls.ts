@@ -1,0 +1,104 @@
+// Calls: what `f(args)`, `obj:m(args)`, `f'str'` and `f{...}` yield, for every value the
+// callee may be. A script function binds its parameters and yields its returns; a sandbox
+// builtin runs its handler (builtins.ts); anything else yields unknown values, and any
+// function passed to it may be called with unknown arguments (it escapes).
+
+import type * as L from 'luaparse';
+import type { Node } from '../../parse/parse-lua.js';
+import type { ValueAnalysis } from './analysis.js';
+import { callBuiltin } from './builtins.js';
+import { evaluate, single } from './expressions.js';
+import type { Flow } from './flow.js';
+import { allOf, one, union, unknown, ValueSet, isStringish, type ValueList } from './value.js';
+
+export type CallNode = L.CallExpression | L.StringCallExpression | L.TableCallExpression;
+
+export function argumentNodes(e: CallNode): L.Expression[] {
+  return e.type === 'CallExpression' ? e.arguments : e.type === 'StringCallExpression' ? [e.argument] : [e.arguments];
+}
+
+/** The values of an argument list: a call or `...` last in it yields all its values. */
+export function argList(a: ValueAnalysis, args: readonly L.Expression[], flow: Flow): ValueList {
+  const fixed: ValueSet[] = [];
+  let rest: ValueSet | undefined;
+  args.forEach((arg, i) => {
+    if (i === args.length - 1 && (arg.type === 'CallExpression' || arg.type === 'StringCallExpression' || arg.type === 'TableCallExpression' || arg.type === 'VarargLiteral')) {
+      const m = evaluate(a, arg, flow);
+      fixed.push(...m.fixed);
+      rest = m.rest;
+    } else fixed.push(single(a, arg, flow));
+  });
+  return { fixed, rest };
+}
+
+/** Merges the value lists of the possible callees, position by position. */
+function merger(): { add(r: ValueList): void; result: ValueList } {
+  const result: ValueList = { fixed: [] };
+  return {
+    result,
+    add(r) {
+      r.fixed.forEach((s, i) => (result.fixed[i] = union(result.fixed[i], s)));
+      if (r.rest) result.rest = union(result.rest, r.rest);
+    },
+  };
+}
+
+/** Values whose call raises an error in Lua (strings are called only through `:` methods). */
+const NOT_CALLABLE = new Set(['nil', 'boolean', 'number']);
+
+export function call(a: ValueAnalysis, e: CallNode, flow: Flow): ValueList {
+  const argNodes = argumentNodes(e);
+  const method = e.base.type === 'MemberExpression' && e.base.indexer === ':';
+  const self = method ? single(a, (e.base as L.MemberExpression).base, flow) : undefined;
+  const callees = single(a, e.base, flow);
+  const args = argList(a, argNodes, flow);
+  const out = merger();
+  for (const callee of callees) {
+    if (NOT_CALLABLE.has(callee.kind)) continue; // Lua raises an error: the call gives nothing
+    if (callee.kind === 'function') {
+      const st = a.fnState(callee.fn);
+      a.bindCall(st, args, self, e);
+      out.add(a.returnsOf(st, e));
+    } else if (callee.kind === 'builtin') {
+      const name = method && self?.some(isStringish) ? `string.${(e.base as L.MemberExpression).identifier.name}` : callee.name;
+      out.add(callBuiltin(a, name, e, argNodes, args, self, flow));
+    } else {
+      escapeAll(a, args);
+      out.add({ fixed: [unknown(e, 'the result of a call the analysis does not follow')], rest: unknown(e, 'the results of a call the analysis does not follow') });
+    }
+  }
+  if (!out.result.fixed.length && !out.result.rest) {
+    // No callee at all means the analysis lost track; callees that all raise give nothing.
+    out.result.fixed.push(callees.size ? new ValueSet() : unknown(e, 'a call of an unknown function'));
+  }
+  return out.result;
+}
+
+/**
+ * Calls each of `callees` with `args`, for builtins that call what they are given (pcall,
+ * coroutine.resume): all the values they may return, as one set.
+ */
+export function callEach(a: ValueAnalysis, callees: ValueSet, args: ValueList, e: CallNode, argNodes: L.Expression[], flow: Flow): ValueSet {
+  const out = new ValueSet();
+  for (const t of callees) {
+    if (NOT_CALLABLE.has(t.kind)) continue;
+    if (t.kind === 'function') {
+      const st = a.fnState(t.fn);
+      a.bindCall(st, args, undefined, e);
+      out.addAll(allOf(a.returnsOf(st, e)));
+    } else if (t.kind === 'builtin') {
+      out.addAll(allOf(callBuiltin(a, t.name, e, argNodes, args, undefined, flow)));
+    } else {
+      escapeAll(a, args);
+      out.addAll(unknown(e, 'the result of a call the analysis does not follow'));
+    }
+  }
+  return out;
+}
+
+export function escapeAll(a: ValueAnalysis, list: ValueList): void {
+  for (const s of [...list.fixed, list.rest]) if (s) a.escape(s);
+}
+
+/** A value list of one value: a boolean flag first, then `rest` (pcall, coroutine.resume). */
+export const flagged = (at: Node, rest: ValueSet): ValueList => ({ fixed: [one({ kind: 'boolean', value: undefined, at })], rest });

@@ -1,0 +1,200 @@
+// The values the analysis tracks (SPEC 2.1): where a value may come from (a KEYS element, a
+// key derived from one or from an ARGV prefix, a literal, ARGV, a command reply...), sets of
+// them, and lists of them (what a call or `...` yields). Pure data and small helpers.
+
+import type * as L from 'luaparse';
+import type { Node } from '../../parse/parse-lua.js';
+import { rangeOf } from '../../parse/parse-lua.js';
+
+export interface TableObject {
+  id: number;
+  /** The constructor; 'KEYS' / 'ARGV' for the tables Redis provides; 'arg' for a vararg function's `arg`. */
+  origin: L.TableConstructorExpression | 'KEYS' | 'ARGV' | 'arg';
+  /** Values stored under numeric or run-time keys (and the array part). */
+  elements: ValueSet;
+  /** Values stored under string names known at build time (`t.name`, `{ name = v }`). */
+  fields: Map<string, ValueSet>;
+  /** Values given to setmetatable(t, mt): a missing field is looked up through their __index. */
+  metatables: ValueSet;
+}
+
+export type Value =
+  | { kind: 'key'; index: number | 'any'; at: Node }
+  /** A name built from a declared key (base 'key') or from an ARGV prefix (base 'arg'), with no `{` before it. */
+  | { kind: 'derived'; base: 'key' | 'arg'; index: number | 'any'; at: Node }
+  | { kind: 'literal'; text: string; at: Node }
+  | { kind: 'argv'; index: number | 'any'; at: Node }
+  | { kind: 'reply'; command: string; at: Node }
+  | { kind: 'string'; note: string; at: Node }
+  /** fractional: may carry a fraction (a float literal, `/`, `^`, a float command's reply...). */
+  | { kind: 'number'; fractional: boolean; at: Node }
+  | { kind: 'boolean'; value: boolean | undefined; at: Node }
+  | { kind: 'nil'; at: Node }
+  | { kind: 'status'; at: Node }
+  | { kind: 'error'; at: Node }
+  | { kind: 'table'; table: TableObject }
+  | { kind: 'function'; fn: L.FunctionDeclaration }
+  | { kind: 'builtin'; name: string }
+  | { kind: 'unknown'; note: string; at: Node };
+
+function valueId(v: Value): string {
+  switch (v.kind) {
+    case 'table':
+      return `table:${v.table.id}`;
+    case 'function':
+      return `fn:${rangeOf(v.fn)[0]}`;
+    case 'builtin':
+      return `builtin:${v.name}`;
+    case 'key':
+      return `key:${v.index}:${rangeOf(v.at)[0]}`;
+    case 'derived':
+      return `derived:${v.base}:${v.index}:${rangeOf(v.at)[0]}`;
+    case 'literal':
+      return `literal:${v.text}:${rangeOf(v.at)[0]}`;
+    case 'reply':
+      return `reply:${v.command}:${rangeOf(v.at)[0]}`;
+    case 'number':
+      return `number:${v.fractional}:${rangeOf(v.at)[0]}`;
+    case 'argv':
+      return `argv:${v.index}:${rangeOf(v.at)[0]}`;
+    case 'boolean':
+      return `boolean:${v.value}:${rangeOf(v.at)[0]}`;
+    default:
+      return `${v.kind}:${rangeOf(v.at)[0]}:${'note' in v ? v.note : ''}`;
+  }
+}
+
+export class ValueSet {
+  private readonly map = new Map<string, Value>();
+  constructor(values: Iterable<Value> = []) {
+    for (const v of values) this.map.set(valueId(v), v);
+  }
+  /** Adds values; true when the set grew. */
+  addAll(values: Iterable<Value>): boolean {
+    let grew = false;
+    for (const v of values) {
+      const id = valueId(v);
+      if (!this.map.has(id)) {
+        this.map.set(id, v);
+        grew = true;
+      }
+    }
+    return grew;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  [Symbol.iterator](): Iterator<Value> {
+    return this.map.values();
+  }
+  values(): Value[] {
+    return [...this.map.values()];
+  }
+  some(p: (v: Value) => boolean): boolean {
+    for (const v of this.map.values()) if (p(v)) return true;
+    return false;
+  }
+  filter(p: (v: Value) => boolean): ValueSet {
+    return new ValueSet(this.values().filter(p));
+  }
+}
+
+/** Values of an argument or expression list: fixed positions, then any number of `rest` values. */
+export interface ValueList {
+  fixed: ValueSet[];
+  rest?: ValueSet;
+}
+
+export const one = (v: Value): ValueSet => new ValueSet([v]);
+export const nil = (at: Node): ValueSet => one({ kind: 'nil', at });
+export const unknown = (at: Node, note: string): ValueSet => one({ kind: 'unknown', note, at });
+
+export function union(...sets: Array<ValueSet | undefined>): ValueSet {
+  const s = new ValueSet();
+  for (const x of sets) if (x) s.addAll(x);
+  return s;
+}
+
+export const firstOf = (list: ValueList, at: Node): ValueSet => list.fixed[0] ?? list.rest ?? nil(at);
+
+/** The value at position i: past the fixed positions it comes from the rest of the list, or is nil. */
+export const nth = (list: ValueList, i: number, at: Node): ValueSet =>
+  list.fixed[i] ?? (list.rest && list.rest.size ? union(list.rest, nil(at)) : nil(at));
+
+export const allOf = (list: ValueList): ValueSet => union(...list.fixed, list.rest);
+
+export const isStringish = (v: Value): boolean =>
+  v.kind === 'key' || v.kind === 'derived' || v.kind === 'literal' || v.kind === 'argv' || v.kind === 'string';
+
+/** The Lua types a value may have at run time, as guards see them (false and true apart). */
+export type Facet = 'nil' | 'false' | 'true' | 'number' | 'string' | 'table' | 'function';
+export const ALL_FACETS: readonly Facet[] = ['nil', 'false', 'true', 'number', 'string', 'table', 'function'];
+
+export function facetsOf(v: Value): readonly Facet[] {
+  switch (v.kind) {
+    case 'key':
+    case 'derived':
+    case 'literal':
+    case 'argv':
+    case 'string':
+      return ['string'];
+    case 'number':
+      return ['number'];
+    case 'boolean':
+      return v.value === undefined ? ['true', 'false'] : [v.value ? 'true' : 'false'];
+    case 'nil':
+      return ['nil'];
+    case 'status':
+    case 'error':
+    case 'table':
+      return ['table'];
+    case 'function':
+      return ['function'];
+    case 'builtin':
+      return ['table', 'function'];
+    case 'reply':
+      // RESP2 to Lua: integer -> number, bulk -> string, nil bulk -> false, arrays and
+      // status/error replies -> tables (true only after redis.setresp(3)).
+      return ['number', 'string', 'false', 'true', 'table'];
+    case 'unknown':
+      return ALL_FACETS;
+  }
+}
+
+/** The value in the user's terms, naming the line it comes from. */
+export function describeValue(v: Value, lineOf: (n: Node) => number): string {
+  const line = (n: Node) => `line ${lineOf(n)}`;
+  switch (v.kind) {
+    case 'key':
+      return `KEYS[${v.index === 'any' ? 'i' : v.index}]`;
+    case 'derived':
+      return v.base === 'key'
+        ? `a key built from KEYS[${v.index === 'any' ? 'i' : v.index}] (${line(v.at)})`
+        : `a name built from ARGV (${line(v.at)})`;
+    case 'literal':
+      return `the literal ${JSON.stringify(v.text)} (${line(v.at)})`;
+    case 'argv':
+      return `an ARGV value (${line(v.at)})`;
+    case 'reply':
+      return `the reply of ${v.command === '?' ? 'a command' : v.command.toUpperCase()} (${line(v.at)})`;
+    case 'string':
+      return `${v.note} (${line(v.at)})`;
+    case 'number':
+      return `a number (${line(v.at)})`;
+    case 'boolean':
+      return `a boolean (${line(v.at)})`;
+    case 'nil':
+      return `nil (${line(v.at)})`;
+    case 'status':
+    case 'error':
+      return `a ${v.kind} reply table (${line(v.at)})`;
+    case 'table':
+      return 'a table';
+    case 'function':
+      return 'a function';
+    case 'builtin':
+      return v.name;
+    case 'unknown':
+      return `${v.note} (${line(v.at)})`;
+  }
+}
