@@ -29,6 +29,26 @@ const STEPS: Step[] = [
   (e, n) => ({ code: [`local m${n} = setmetatable({}, { __index = function() return ${e} end })`], expr: `m${n}.anything` }),
   (e, n) => ({ code: [`local t${n} = { a = 1, ${e} }`], expr: `t${n}[1]` }),
   (e, n) => ({ code: [`local c${n} = redis.call`], expr: `(function() c${n}('GET', ${e}) return KEYS[1] end)()` }),
+  // Guards narrow away nil and false, never an unsafe string.
+  (e, n) => ({ code: [`local g${n} = ${e}`, `if not g${n} then return 0 end`], expr: `g${n}` }),
+  (e, n) => ({ code: [`local g${n} = ${e}`, `assert(g${n}, 'missing')`], expr: `g${n}` }),
+  (e) => ({ code: [], expr: `(${e} or error('missing'))` }),
+  (e, n) => ({ code: [`local g${n} = ${e}`, `local h${n} = KEYS[1]`, `if type(g${n}) == 'string' then h${n} = g${n} end`], expr: `h${n}` }),
+  (e, n) => ({ code: [`local g${n} = ${e}`, `if g${n} == nil then error('x') end`], expr: `g${n}` }),
+  (e, n) => ({ code: [`local g${n} = KEYS[1]`, `local function set${n}() g${n} = ${e} end`, `if not g${n} then return 0 end`, `set${n}()`], expr: `g${n}` }),
+  (e, n) => ({ code: [`local g${n}`, `for _ = 1, 2 do`, `  if g${n} then break end`, `  g${n} = ${e}`, `end`], expr: `g${n} or KEYS[1]` }),
+  // Coroutines: values travel through yield and resume.
+  (e, n) => ({ code: [`local co${n} = coroutine.wrap(function() coroutine.yield(${e}) end)`], expr: `co${n}()` }),
+  (e, n) => ({ code: [`local co${n} = coroutine.create(function() coroutine.yield(${e}) end)`, `local _, y${n} = coroutine.resume(co${n})`], expr: `y${n}` }),
+  (e, n) => ({ code: [`local co${n} = coroutine.wrap(function() local v = coroutine.yield() return v end)`, `co${n}()`], expr: `co${n}(${e})` }),
+  // Metatables: methods on self, __index tables, missing fields.
+  (e, n) => ({
+    code: [`local C${n} = {}`, `C${n}.__index = C${n}`, `function C${n}.new(v) local o = setmetatable({}, C${n}); o.k = v; return o end`, `function C${n}:get() return self.k end`],
+    expr: `C${n}.new(${e}):get()`,
+  }),
+  (e, n) => ({ code: [`local base${n} = { k = ${e} }`, `local obj${n} = setmetatable({}, { __index = base${n} })`], expr: `obj${n}.k` }),
+  (e, n) => ({ code: [`local t${n} = setmetatable({ k = KEYS[1] }, { __index = function() return ${e} end })`], expr: `t${n}.other` }),
+  (e, n) => ({ code: [`local t${n} = { k = KEYS[1] }`, `t${n}['k'] = ${e}`], expr: `t${n}.k` }),
 ];
 
 const SOURCES = ["'user:42'", "'user:' .. ARGV[1]", 'ARGV[1]', "redis.call('GET', KEYS[1])", "string.format('%s:x', ARGV[1])"];
