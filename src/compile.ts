@@ -172,7 +172,7 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     module: options.module ?? options.path.replace(/\.lua$/i, '') + '.ts',
     description: contract.description,
     keys: contract.keys.map((k) => ({ name: k.name, variadic: k.variadic, tagged: k.tagged, description: k.description })),
-    args: contract.args.map((a) => ({ name: a.name, variadic: a.variadic, type: a.type, description: a.description })),
+    args: contract.args.map((a) => ({ name: a.name, variadic: a.variadic, type: a.type, tagged: a.tagged, description: a.description })),
     returns: { type: contract.returns.type, description: contract.returns.description },
     lua,
     sha: minified ? sha1Hex(lua) : sha1Hex(file.bytes),

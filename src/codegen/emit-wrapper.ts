@@ -113,6 +113,7 @@ export function scriptSpecOf(m: WrapperModel): ScriptSpec {
       name: a.name,
       type: a.type.kind === 'literal' ? { kind: 'literal', values: a.type.values } : { kind: a.type.kind },
       ...(a.variadic ? { variadic: true } : {}),
+      ...(a.tagged ? { tagged: true } : {}),
     })),
     returns: m.returns.type,
     ...(m.lineMap ? { lineMap: m.lineMap } : {}),
@@ -163,7 +164,7 @@ export async function emitWrapper(project: Project, m: WrapperModel): Promise<st
         return {
           name: a.name,
           type: a.variadic ? `ReadonlyArray<${t}>` : t,
-          docs: [fieldDoc('ARGV', i + 1, a.variadic, formatArgType(a.type), a.description)],
+          docs: [fieldDoc('ARGV', i + 1, a.variadic, a.tagged ? 'a key prefix that must carry a {hash tag}' : formatArgType(a.type), a.description)],
         };
       }),
     ],

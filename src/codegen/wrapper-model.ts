@@ -15,6 +15,7 @@ export interface WrapperKey extends WrapperField {
 
 export interface WrapperArg extends WrapperField {
   type: ArgType;
+  tagged: boolean;
 }
 
 export interface WrapperModel {

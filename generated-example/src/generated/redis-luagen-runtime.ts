@@ -43,6 +43,8 @@ export interface ArgField {
   name: string;
   type: ArgKind;
   variadic?: boolean;
+  /** A key prefix the script builds keys from: it must carry a hash tag, in the slot of the keys. */
+  tagged?: boolean;
 }
 
 /** A local the minifier renamed: [name in the text sent, name in the source, first line, last line] (lines of the text sent). */
@@ -106,11 +108,11 @@ export class CrossSlotError extends Error {
   readonly script: string;
   readonly slots: Readonly<Record<string, number>>;
 
-  constructor(spec: ScriptSpec, slots: Record<string, number>) {
+  constructor(spec: ScriptSpec, slots: Record<string, number>, withPrefixes = false) {
     const list = Object.entries(slots)
       .map(([k, s]) => `${k} -> ${s}`)
       .join(', ');
-    super(`${spec.name}: keys hash to different cluster slots (${list}); give them a common {hash tag} so they land in one slot`);
+    super(`${spec.name}: keys ${withPrefixes ? 'and key prefixes ' : ''}hash to different cluster slots (${list}); give them a common {hash tag} so they land in one slot`);
     this.name = 'CrossSlotError';
     this.script = spec.name;
     this.slots = slots;
@@ -235,6 +237,16 @@ function encodeArg(spec: ScriptSpec, field: string, type: ArgKind, value: unknow
   }
 }
 
+function encodeArgField(spec: ScriptSpec, field: string, arg: ArgField, value: unknown): string | Buffer {
+  const encoded = encodeArg(spec, field, arg.type, value);
+  if (arg.tagged && (typeof encoded !== 'string' || !hasHashTag(encoded))) {
+    throw new TypeError(
+      `${spec.name}: '${field}' is a key prefix and must carry a non-empty {hash tag} (the script builds keys from it), got ${describe(value)}`,
+    );
+  }
+  return encoded;
+}
+
 function encodeKey(spec: ScriptSpec, field: string, key: KeyField, value: unknown): string {
   if (typeof value !== 'string') fail(spec, field, 'a string key', value);
   if (key.tagged && !hasHashTag(value)) {
@@ -299,8 +311,8 @@ export function encodeCall(spec: ScriptSpec, params: unknown): Array<string | Bu
   tail[0] = String(tail.length - 1);
   for (const arg of spec.args) {
     const value = field(spec, params, arg.name);
-    if (arg.variadic) pushEach(spec, arg.name, value, tail.length - 1, tail, (f, v) => encodeArg(spec, f, arg.type, v));
-    else tail.push(encodeArg(spec, arg.name, arg.type, value));
+    if (arg.variadic) pushEach(spec, arg.name, value, tail.length - 1, tail, (f, v) => encodeArgField(spec, f, arg, v));
+    else tail.push(encodeArgField(spec, arg.name, arg, value));
   }
   return tail;
 }
@@ -357,18 +369,35 @@ function keyPrefixOf(target: { options?: { keyPrefix?: unknown } }): string | Bu
   return typeof prefix === 'string' || Buffer.isBuffer(prefix) ? prefix : undefined;
 }
 
-function checkSlots(spec: ScriptSpec, keys: readonly string[], keyPrefix: string | Buffer | undefined): void {
-  if (keys.length < 2) return;
+/** The tagged prefix args of an encoded call (ioredis' keyPrefix does not apply to ARGV). */
+function taggedArgsOf(spec: ScriptSpec, tail: ReadonlyArray<string | Buffer>): string[] {
+  if (!spec.args.some((a) => a.tagged)) return [];
+  const out: string[] = [];
+  let at = 1 + Number(tail[0]);
+  for (const arg of spec.args) {
+    const count = arg.variadic ? tail.length - at : 1;
+    if (arg.tagged) for (let i = 0; i < count; i++) out.push(tail[at + i] as string);
+    at += count;
+  }
+  return out;
+}
+
+/** Every key (after keyPrefix) and every tagged prefix arg must hash to one slot. */
+function checkSlots(spec: ScriptSpec, tail: ReadonlyArray<string | Buffer>, keyPrefix: string | Buffer | undefined): void {
+  const keys = keysOf(tail);
+  const prefixes = taggedArgsOf(spec, tail);
+  if (keys.length + prefixes.length < 2) return;
   const slots: Record<string, number> = {};
   let first: number | undefined;
   let differ = false;
-  for (const key of keys) {
-    const slot = slotOf(key, keyPrefix);
-    slots[(keyPrefix ?? '').toString() + key] = slot;
+  const note = (name: string, slot: number): void => {
+    slots[name] = slot;
     if (first === undefined) first = slot;
     else if (slot !== first) differ = true;
-  }
-  if (differ) throw new CrossSlotError(spec, slots);
+  };
+  for (const key of keys) note((keyPrefix ?? '').toString() + key, slotOf(key, keyPrefix));
+  for (const prefix of prefixes) note(prefix, slotOf(prefix));
+  if (differ) throw new CrossSlotError(spec, slots, prefixes.length > 0);
 }
 
 // ---- replies ----------------------------------------------------------------------------
@@ -439,7 +468,7 @@ interface Commands {
 /** The encoded call, its keys checked for one hash slot when `target` is a Cluster. */
 function tailOf(spec: ScriptSpec, target: Commands, params: unknown): Array<string | Buffer> {
   const tail = encodeCall(spec, params);
-  if (target.isCluster) checkSlots(spec, keysOf(tail), keyPrefixOf(target));
+  if (target.isCluster) checkSlots(spec, tail, keyPrefixOf(target));
   return tail;
 }
 
