@@ -4,8 +4,8 @@
 //   bytes ──encoding──▶ RL005                      parse/encoding.ts
 //         ──shebang───▶ flags | RL003               parse/shebang.ts
 //         ──parse─────▶ Lua AST + comments | RL001  parse/parse-lua.ts
-//         ──contract──▶ ScriptContract | RL002      annotations/read-contract.ts
-//         ──usage─────▶ KEYS/ARGV uses | inferred contract + RL006 analyze/contract-usage.ts
+//         ──usage─────▶ KEYS/ARGV uses              analyze/contract-usage.ts
+//         ──contract──▶ ScriptContract | RL002, inferred + RL006   annotations/resolve-contract.ts
 //         ──scopes────▶ bindings of every identifier               analyze/scope.ts
 //         ──values────▶ value origins, calls, returns (fixpoint)   analyze/values.ts
 //         ──commands──▶ command table entries, key positions       analyze/command-calls.ts

@@ -1,7 +1,9 @@
 // WrapperModel: everything codegen needs about one script, built from the contract and the
 // compiled text. Codegen never sees the Lua AST.
 
-import type { ArgType, ReturnType } from '../annotations/contract.js';
+import type { ArgType, ReturnType, ScriptContract } from '../annotations/contract.js';
+import type { ScriptFlag } from '../parse/shebang.js';
+import type { MinifiedLua } from '../minify/minify-lua.js';
 
 export interface WrapperField {
   name: string;
@@ -44,4 +46,37 @@ export interface WrapperModel {
 
 export function pascalCase(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+export interface ModelInput {
+  name: string;
+  /** The .lua file and the output module, relative paths with / separators. */
+  source: string;
+  module: string;
+  contract: ScriptContract;
+  flags: readonly ScriptFlag[] | undefined;
+  /** The text sent and its SHA-1. */
+  lua: string;
+  sha: string;
+  minified?: MinifiedLua;
+}
+
+export function buildModel(m: ModelInput): WrapperModel {
+  const { contract } = m;
+  return {
+    name: m.name,
+    typeName: pascalCase(m.name),
+    source: m.source,
+    module: m.module,
+    description: contract.description,
+    keys: contract.keys.map((k) => ({ name: k.name, variadic: k.variadic, tagged: k.tagged, description: k.description })),
+    args: contract.args.map((a) => ({ name: a.name, variadic: a.variadic, type: a.type, tagged: a.tagged, description: a.description })),
+    returns: { type: contract.returns.type, description: contract.returns.description },
+    lua: m.lua,
+    sha: m.sha,
+    ...(m.minified ? { lineMap: m.minified.lineMap } : {}),
+    ...(m.minified?.localNames.length ? { localNames: m.minified.localNames } : {}),
+    readOnly: m.flags?.includes('no-writes') ?? false,
+    flags: [...(m.flags ?? [])],
+  };
 }

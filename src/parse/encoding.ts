@@ -1,6 +1,10 @@
 // RL005 facts: a UTF-8 BOM (Redis refuses it: "unexpected symbol near '\xef'") and byte
 // sequences that are not UTF-8. In: bytes. Out: the byte offset and kind of the first problem.
 
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/report.js';
+import type { SourceFile } from '../source/source-file.js';
+
 export type EncodingProblem = { kind: 'bom' } | { kind: 'invalid-utf8'; byteOffset: number };
 
 export function findEncodingProblem(bytes: Uint8Array): EncodingProblem | undefined {
@@ -25,4 +29,19 @@ function firstInvalidByte(bytes: Uint8Array): number {
     }
   }
   return bytes.length;
+}
+
+/** RL005 for a file whose bytes Redis would refuse or that are not UTF-8. */
+export function encodingDiagnostic(file: SourceFile): Diagnostic | undefined {
+  const problem = findEncodingProblem(file.bytes);
+  if (!problem) return undefined;
+  const bom = problem.kind === 'bom';
+  const start = bom ? 0 : new TextDecoder().decode(file.bytes.subarray(0, problem.byteOffset)).length;
+  return makeDiagnostic(file, {
+    rule: 'bad-encoding',
+    start,
+    end: start + 1,
+    message: bom ? "the file starts with a UTF-8 byte order mark: Redis refuses it (\"unexpected symbol near '\\xef'\")" : `invalid UTF-8 at byte ${problem.byteOffset}`,
+    hint: bom ? 'save the file as UTF-8 without BOM' : 'save the file as UTF-8; write binary data in strings with decimal escapes such as "\\255"',
+  });
 }

@@ -2,6 +2,10 @@
 // we accept and refuse exactly what the server does, with the server's own error text.
 // In: the script text. Out: the shebang (if any), its flags, or the Redis error.
 
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/report.js';
+import type { SourceFile } from '../source/source-file.js';
+
 export const SCRIPT_FLAGS = [
   'no-writes',
   'allow-oom',
@@ -129,4 +133,32 @@ export function splitArgs(line: string): string[] | null {
     }
     out.push(cur);
   }
+}
+
+export interface CheckedShebang {
+  /** The flags of a valid shebang; undefined without one (or with one Redis refuses). */
+  flags: ScriptFlag[] | undefined;
+  /** Offset just past the shebang line (0 without one): the Lua starts there. */
+  end: number;
+  /** RL003 when Redis would refuse the line. */
+  diagnostic?: Diagnostic;
+}
+
+/** The shebang of a script, validated as Redis validates it. */
+export function checkShebang(file: SourceFile): CheckedShebang {
+  const sb = readShebang(file.text);
+  if (sb.kind === 'none') return { flags: undefined, end: 0 };
+  if (sb.kind === 'ok') return { flags: sb.shebang.flags, end: sb.shebang.end };
+  const nl = file.text.indexOf('\n');
+  return {
+    flags: undefined,
+    end: nl < 0 ? file.text.length : nl,
+    diagnostic: makeDiagnostic(file, {
+      rule: 'bad-shebang',
+      start: sb.start,
+      end: sb.end,
+      message: `Redis refuses this shebang: ${sb.message}`,
+      hint: 'write #!lua, optionally followed by one space and flags= with a comma list (no spaces) of no-writes, allow-oom, allow-stale, no-cluster, allow-cross-slot-keys. Any shebang, even #!lua alone, puts the script in strict single-slot mode on Redis Cluster',
+    }),
+  };
 }
