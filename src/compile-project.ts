@@ -6,7 +6,8 @@
 
 import { posix } from 'node:path';
 import { compile, type CompileResult } from './compile.js';
-import type { Config } from './config/config.js';
+import { contractFor, type Config } from './config/config.js';
+import { includeLines, resolveInclude, type ReadSource } from './compose/compose-script.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { makeDiagnostic } from './diagnostics/report.js';
 import {
@@ -34,12 +35,16 @@ export interface ProjectInput {
   runtimeTemplate: string;
   /** Generated files now on disk, relative to the output folder (for keeping last good output). */
   previous?: ReadonlyMap<string, string>;
+  /** Reads a project file that is not among `files` (an included file outside the globs). */
+  readSource?: ReadSource;
 }
 
 export interface ScriptSummary {
   path: string;
   name: string;
   module: string;
+  /** Files it includes (its wrapper depends on them). */
+  includes: string[];
   /** 'built': a new wrapper; 'kept': it failed and its last good wrapper was kept; 'failed': no wrapper. */
   status: 'built' | 'kept' | 'failed';
 }
@@ -58,13 +63,19 @@ export function modulePathFor(config: Config, path: string): string {
 }
 
 export async function compileProject(input: ProjectInput): Promise<ProjectResult> {
-  const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const all = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = new Map(all.map((f) => [f.path, f.bytes]));
+  const readSource: ReadSource = (path) => byPath.get(path) ?? input.readSource?.(path);
+  const libraries = librariesOf(all, input.config);
+  const files = all.filter((f) => !libraries.has(f.path));
   const results: Array<{ input: ScriptInput; result: CompileResult; module: string }> = files.map((f) => {
     const module = modulePathFor(input.config, f.path);
-    return { input: f, module, result: compile(f.bytes, { path: f.path, module, minify: input.config.minify, rules: input.config.rules }) };
+    const options = { path: f.path, module, minify: input.config.minify, rules: input.config.rules, readSource, contract: contractFor(input.config, f.path) };
+    return { input: f, module, result: compile(f.bytes, options) };
   });
 
-  const diagnostics: Diagnostic[] = results.flatMap((r) => r.result.diagnostics);
+  // A finding in an included file is found once per script that includes it: report it once.
+  const diagnostics: Diagnostic[] = dedupe(results.flatMap((r) => r.result.diagnostics));
   const collided = checkCollisions(results, diagnostics);
 
   const outputs = new Map<string, string>();
@@ -72,7 +83,7 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   const indexed: Array<Pick<WrapperModel, 'name' | 'typeName' | 'module'>> = [];
   const scripts: ScriptSummary[] = [];
   for (const { input: f, result, module } of results) {
-    const summary: ScriptSummary = { path: f.path, name: result.name, module, status: 'failed' };
+    const summary: ScriptSummary = { path: f.path, name: result.name, module, includes: result.includes, status: 'failed' };
     scripts.push(summary);
     if (result.model && !collided.has(f.path)) {
       outputs.set(module, await emitWrapper(project, result.model));
@@ -90,6 +101,30 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   outputs.set(INDEX_MODULE, await emitIndex(project, indexed as WrapperModel[]));
   outputs.set(RUNTIME_MODULE, emitRuntime(input.runtimeTemplate));
   return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts };
+}
+
+/** Files that scripts include (by @include or a prelude): libraries, not scripts of their own. */
+function librariesOf(files: readonly ScriptInput[], config: Config): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    const text = typeof f.bytes === 'string' ? f.bytes : new TextDecoder().decode(f.bytes);
+    for (const inc of includeLines(text)) {
+      const target = resolveInclude(f.path, inc.reference);
+      if ('path' in target) out.add(target.path);
+    }
+    for (const p of contractFor(config, f.path).prelude ?? []) out.add(p);
+  }
+  return out;
+}
+
+function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}\0${d.start}\0${d.end}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** RL004: two scripts whose wrapper names, exported names or output modules collide. */

@@ -2,19 +2,21 @@
 // The phases run in the order of src/pipeline.ts; nothing here touches the disk.
 
 import { createHash } from 'node:crypto';
-import { createSourceFile, type SourceFile } from './source/source-file.js';
+import { createSourceFile, positionAt, type SourceFile } from './source/source-file.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { makeDiagnostic } from './diagnostics/report.js';
 import { encodingDiagnostic } from './parse/encoding.js';
 import { checkShebang } from './parse/shebang.js';
-import { parseLua } from './parse/parse-lua.js';
+import { parseLua, rangeOf } from './parse/parse-lua.js';
 import { resolveContract } from './annotations/resolve-contract.js';
+import type { ContractParts } from './annotations/config-contract.js';
 import { wrapperNameFromPath } from './annotations/wrapper-name.js';
 import { collectUsage } from './analyze/contract-usage.js';
-import { analyzeScript } from './analyze/analyze-script.js';
+import { analyzeScript, scriptAnchor } from './analyze/analyze-script.js';
 import { applySuppressions, type SeverityOverrides } from './analyze/suppressions.js';
-import { buildModel, type WrapperModel } from './codegen/wrapper-model.js';
-import { minifyLua } from './minify/minify-lua.js';
+import { buildModel, type ModelInput, type WrapperModel } from './codegen/wrapper-model.js';
+import { minifyLua, type MinifiedLua } from './minify/minify-lua.js';
+import { composeScript, isTrivial, lineOrigins, segmentAt, toOriginal, type ComposedScript, type ReadSource } from './compose/compose-script.js';
 
 export type MinifyMode = 'none' | 'full';
 
@@ -25,6 +27,10 @@ export interface CompileOptions {
   module?: string;
   minify?: MinifyMode;
   rules?: SeverityOverrides;
+  /** Reads other project files, for `--- @include` lines and preludes; without it nothing can be included. */
+  readSource?: ReadSource;
+  /** Contract parts and preludes the config gives this script (annotations in the file win). */
+  contract?: ContractParts;
 }
 
 export interface CompileResult {
@@ -38,6 +44,8 @@ export interface CompileResult {
   minified?: string;
   /** Where the name comes from: the ---@name annotation, else the start of the file. */
   nameSpan: { start: number; end: number };
+  /** Files inlined by @include lines and preludes (project-relative): the script depends on them. */
+  includes: string[];
 }
 
 export function sha1Hex(text: string | Uint8Array): string {
@@ -48,43 +56,77 @@ const SYNTAX_HINT =
   'Redis runs Lua 5.1: there is no goto, no // or bitwise operators (use math.floor(a / b) and bit.band/bit.bor), no <const>, and ;; is an error';
 
 export function compile(source: string | Uint8Array, options: CompileOptions): CompileResult {
-  const file = createSourceFile(options.path, source);
-  const failed = (diagnostics: Diagnostic[]): CompileResult => ({ file, diagnostics, name: wrapperNameFromPath(options.path), nameSpan: { start: 0, end: 0 } });
+  const main = createSourceFile(options.path, source);
+  const failed = (diagnostics: Diagnostic[], includes: string[] = []): CompileResult => ({
+    file: main,
+    diagnostics,
+    name: wrapperNameFromPath(options.path),
+    nameSpan: { start: 0, end: 0 },
+    includes,
+  });
 
   // 1. Encoding: a BOM or bad UTF-8 stops here (Redis refuses a BOM; positions need UTF-8).
-  const encoding = encodingDiagnostic(file);
+  const encoding = encodingDiagnostic(main);
   if (encoding) return failed([encoding]);
 
-  // 2. Shebang, validated as Redis validates it; 3. parse.
+  // 2. Includes and preludes inlined; every later phase works on the composed text.
+  const composed = composeScript(main, options.readSource ?? (() => undefined), options.contract?.prelude);
+  if (composed.diagnostics.length) return failed(composed.diagnostics, composed.includes);
+  const file = composed.file;
+  const located = (list: Diagnostic[]): Diagnostic[] => list.map((d) => toOriginal(composed, d));
+
+  // 3. Shebang, validated as Redis validates it; 4. parse.
   const shebang = checkShebang(file);
   const diagnostics: Diagnostic[] = shebang.diagnostic ? [shebang.diagnostic] : [];
   const parse = parseLua(file.text, shebang.end);
   if (!parse.ok) {
     const { start, end, message } = parse.error;
-    return failed([...diagnostics, makeDiagnostic(file, { rule: 'syntax-error', start, end, message, hint: SYNTAX_HINT })]);
+    return failed(located([...diagnostics, makeDiagnostic(file, { rule: 'syntax-error', start, end, message, hint: SYNTAX_HINT })]), composed.includes);
   }
   const parsed = parse.parsed;
 
-  // 4. Contract (annotations, else inferred) and wrapper name.
+  // 5. Contract (annotations, else the config's, else inferred) and wrapper name.
+  const included = (offset: number) => segmentAt(composed, offset).file !== main;
+  const first = scriptAnchor(parsed, included);
   const usage = collectUsage(parsed.ast);
-  const resolved = resolveContract(file, parsed, usage, shebang.end);
+  const resolved = resolveContract(file, parsed, usage, first ? rangeOf(first)[0] : shebang.end, options.contract);
   const { contract, name, nameSpan } = resolved;
   diagnostics.push(...resolved.diagnostics);
 
-  // 5. Analysis: the contract against the body, keys, commands, sandbox, replies.
+  // 6. Analysis: the contract against the body, keys, commands, sandbox, replies.
   // A shebang Redis refuses still disables the flag-dependent rules as if it had no flags.
   const flags = shebang.flags ?? (shebang.diagnostic ? [] : undefined);
-  diagnostics.push(...analyzeScript({ file, parsed, contract, flags, usage, contractBroken: resolved.broken }));
+  const origin = (offset: number) => {
+    const seg = segmentAt(composed, offset);
+    return { file: seg.file.path, line: positionAt(seg.file, seg.fileStart + (offset - seg.start)).line };
+  };
+  diagnostics.push(...analyzeScript({ file, parsed, contract, flags, usage, contractBroken: resolved.broken, included, origin }));
 
-  // 6. Severity overrides and disable comments.
-  const final = applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {});
+  // 7. Severity overrides and disable comments, then every finding in the file it is in.
+  const fileOf = (offset: number) => segmentAt(composed, offset).file.path;
+  const final = located(applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {}, fileOf));
 
-  // 7. Text to send (minified, or the source as is), its digest, and the wrapper model.
+  // 8. Text to send (minified, or the source as is), its digest, and the wrapper model.
   const minified = (options.minify ?? 'full') === 'full' && !shebang.diagnostic ? minifyLua(file.text, parsed, shebang.end) : undefined;
-  const result: CompileResult = { file, diagnostics: final, name, nameSpan, ...(minified ? { minified: minified.text } : {}) };
+  const result: CompileResult = { file: main, diagnostics: final, name, nameSpan, includes: composed.includes, ...(minified ? { minified: minified.text } : {}) };
   if (final.some((d) => d.severity === 'error')) return result;
   const lua = minified ? minified.text : file.text;
   const module = options.module ?? options.path.replace(/\.lua$/i, '') + '.ts';
   const sha = minified ? sha1Hex(lua) : sha1Hex(file.bytes);
-  return { ...result, model: buildModel({ name, source: options.path, module, contract, flags: shebang.flags, lua, sha, ...(minified ? { minified } : {}) }) };
+  const lines = sourceLines(composed, minified);
+  return { ...result, model: buildModel({ name, source: options.path, module, contract, flags: shebang.flags, lua, sha, ...lines }) };
+}
+
+/**
+ * The .lua file and line of each line of the text sent. Without includes: the minifier's line
+ * map (absent when the text is the source as is). With them: through the composed text.
+ */
+function sourceLines(composed: ComposedScript, minified: MinifiedLua | undefined): Pick<ModelInput, 'minified' | 'lineFiles' | 'files'> {
+  if (isTrivial(composed)) return minified ? { minified } : {};
+  const origins = lineOrigins(composed);
+  const sent = minified ? minified.lineMap : origins.map((_, i) => i + 1);
+  const files = [composed.file.path, ...composed.includes];
+  const lineMap = sent.map((n) => origins[n - 1]?.line ?? n);
+  const lineFiles = sent.map((n) => Math.max(0, files.indexOf(origins[n - 1]?.file ?? composed.file.path)));
+  return { minified: { text: minified?.text ?? composed.file.text, lineMap, localNames: minified?.localNames ?? [] }, lineFiles, files };
 }

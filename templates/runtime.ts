@@ -65,6 +65,9 @@ export interface ScriptSpec {
   returns: ReturnKind;
   /** lineMap[n - 1] is the .lua line of line n of `lua`; absent when the text is the source as is. */
   lineMap?: readonly number[];
+  /** With includes: lineFiles[n - 1] is the index in `files` of the .lua file of line n (files[0] is `source`). */
+  lineFiles?: readonly number[];
+  files?: readonly string[];
   /** Renamed locals, so that Lua's error messages can name them as the source does. */
   localNames?: readonly LocalName[];
 }
@@ -92,10 +95,10 @@ export class ScriptError extends Error {
 
   constructor(spec: ScriptSpec, reply: Error, text: string = reply.message) {
     const parsed = parseScriptError(spec, text);
-    super(`${spec.name} (${spec.source}${parsed.line === undefined ? '' : `:${parsed.line}`}): ${parsed.message}`, { cause: reply });
+    super(`${spec.name} (${parsed.file}${parsed.line === undefined ? '' : `:${parsed.line}`}): ${parsed.message}`, { cause: reply });
     this.name = 'ScriptError';
     this.script = spec.name;
-    this.file = spec.source;
+    this.file = parsed.file;
     this.line = parsed.line;
     this.code = parsed.code;
     this.reply = reply;
@@ -132,6 +135,12 @@ function mapLine(spec: ScriptSpec, line: number): number {
   return spec.lineMap ? (spec.lineMap[line - 1] ?? line) : line;
 }
 
+/** The .lua file of line `line` of the text sent (an included file, or the script). */
+function mapFile(spec: ScriptSpec, line: number | undefined): string {
+  const index = line === undefined ? undefined : spec.lineFiles?.[line - 1];
+  return (index !== undefined ? spec.files?.[index] : undefined) ?? spec.source;
+}
+
 /** `local 'e'` / `upvalue 'e'` in a Lua message at line `line` of the text sent, named as the source names it. */
 function sourceNames(spec: ScriptSpec, body: string, line: number | undefined): string {
   const renamed = spec.localNames;
@@ -142,9 +151,9 @@ function sourceNames(spec: ScriptSpec, body: string, line: number | undefined): 
   });
 }
 
-function parseScriptError(spec: ScriptSpec, text: string): { code: string; message: string; line: number | undefined } {
+function parseScriptError(spec: ScriptSpec, text: string): { code: string; message: string; line: number | undefined; file: string } {
   const m = SCRIPT_ERROR.exec(text);
-  if (!m) return { code: 'ERR', message: text, line: undefined };
+  if (!m) return { code: 'ERR', message: text, line: undefined, file: spec.source };
   const code = m[1] as string;
   const sentLine = m[4] === undefined ? undefined : Number(m[4]);
   const suffixLine = sentLine === undefined ? undefined : mapLine(spec, sentLine);
@@ -155,10 +164,10 @@ function parseScriptError(spec: ScriptSpec, text: string): { code: string; messa
   body = sourceNames(spec, body, errorLine);
   body = body.replace(/^user_script:(\d+): /, (_all, n: string) => {
     const line = mapLine(spec, Number(n));
-    return line === suffixLine ? '' : `${spec.source}:${line}: `;
+    return line === suffixLine && n === m[4] ? '' : `${mapFile(spec, Number(n))}:${line}: `;
   });
-  body = body.replace(/user_script:(\d+)/g, (_all, n: string) => `${spec.source}:${mapLine(spec, Number(n))}`);
-  return { code, message: `${code} ${body}`, line: suffixLine };
+  body = body.replace(/user_script:(\d+)/g, (_all, n: string) => `${mapFile(spec, Number(n))}:${mapLine(spec, Number(n))}`);
+  return { code, message: `${code} ${body}`, line: suffixLine, file: mapFile(spec, sentLine) };
 }
 
 function isReplyError(e: unknown): e is Error {

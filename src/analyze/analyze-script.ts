@@ -25,6 +25,15 @@ export interface AnalyzeInput {
   usage: ContractUsage;
   /** Skip the rules that compare the body with a contract that failed to parse. */
   contractBroken: boolean;
+  /** True for an offset inside a file the script includes (a shared library). */
+  included?: (offset: number) => boolean;
+  /** The file and line an offset of a composed script comes from. */
+  origin?: (offset: number) => { file: string; line: number };
+}
+
+/** The first statement of the script's own text (not one from an included file). */
+export function scriptAnchor(parsed: ParsedLua, included: ((offset: number) => boolean) | undefined): Node | undefined {
+  return parsed.ast.body.find((s) => !included?.(rangeOf(s)[0]));
 }
 
 export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
@@ -41,6 +50,10 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
   const calls = resolveCalls(facts.redisCalls);
   const liveness = findLiveness(parsed.ast, scopes);
   const lineOf = (n: Node) => positionAt(file, rangeOf(n)[0]).line;
+  const where = (n: Node): string => {
+    const o = input.origin?.(rangeOf(n)[0]);
+    return !o ? `line ${lineOf(n)}` : o.file === file.path ? `line ${o.line}` : `${o.file} line ${o.line}`;
+  };
   const out: Diagnostic[] = [];
   for (const rule of Object.values(ANALYSIS_RULES) as Rule<string>[]) {
     if (input.contractBroken && (rule.name === 'keys-out-of-range' || rule.name === 'unused-key' || rule.name === 'return-mismatch')) continue;
@@ -56,7 +69,9 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
       usage: input.usage,
       lineOf,
       dead: (n) => liveness.dead(n),
-      describe: (v) => describeValue(v, lineOf),
+      included: (n) => input.included?.(rangeOf(n)[0]) ?? false,
+      anchor: scriptAnchor(parsed, input.included),
+      describe: (v) => describeValue(v, where),
       report: (r) => {
         const [start, end] = r.node ? rangeOf(r.node) : [r.start ?? 0, r.end ?? r.start ?? 0];
         out.push(makeDiagnostic(file, { rule: rule.name, start, end, message: formatMessage(rule.messages[r.messageId] ?? r.messageId, r.data), hint: r.hint }));

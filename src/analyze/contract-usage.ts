@@ -42,15 +42,28 @@ export function collectUsage(ast: Chunk): ContractUsage {
   return usage;
 }
 
-/** Keys and args of a script without a contract: key1..keyN / arg1..argN (string), plus a variadic tail when used dynamically. */
+/** Keys a script without a contract reads: key1..keyN, plus a variadic tail when it reads KEYS dynamically. */
+export function inferKeys(usage: ContractUsage, tagged = false): KeySpec[] {
+  const n = maxIndex(usage.keys);
+  const keys = Array.from({ length: n }, (_, i): KeySpec => ({ name: `key${i + 1}`, variadic: false, tagged, description: '', start: 0, end: 0 }));
+  if (usage.keys.dynamic) keys.push({ name: 'keys', variadic: true, tagged, description: '', start: 0, end: 0 });
+  return keys;
+}
+
+/** Args a script without a contract reads: arg1..argN (strings), plus a variadic tail when it reads ARGV dynamically. */
+export function inferArgs(usage: ContractUsage): ArgSpec[] {
+  const n = maxIndex(usage.args);
+  const args = Array.from({ length: n }, (_, i): ArgSpec => ({ name: `arg${i + 1}`, type: { kind: 'string' }, variadic: false, tagged: false, description: '', start: 0, end: 0 }));
+  if (usage.args.dynamic) args.push({ name: 'args', type: { kind: 'string' }, variadic: true, tagged: false, description: '', start: 0, end: 0 });
+  return args;
+}
+
+const maxIndex = (u: TableUsage) => u.literal.reduce((m, x) => Math.max(m, x.index), 0);
+
+/** Keys and args of a script without a contract, inferred from what it reads. */
 export function inferContract(contract: ScriptContract, usage: ContractUsage): void {
-  const maxIndex = (u: TableUsage) => u.literal.reduce((m, x) => Math.max(m, x.index), 0);
-  const nk = maxIndex(usage.keys);
-  const na = maxIndex(usage.args);
-  contract.keys = Array.from({ length: nk }, (_, i) => ({ name: `key${i + 1}`, variadic: false, tagged: false, description: '', start: 0, end: 0 }));
-  if (usage.keys.dynamic) contract.keys.push({ name: 'keys', variadic: true, tagged: false, description: '', start: 0, end: 0 });
-  contract.args = Array.from({ length: na }, (_, i) => ({ name: `arg${i + 1}`, type: { kind: 'string' as const }, variadic: false, tagged: false, description: '', start: 0, end: 0 }));
-  if (usage.args.dynamic) contract.args.push({ name: 'args', type: { kind: 'string' }, variadic: true, tagged: false, description: '', start: 0, end: 0 });
+  contract.keys = inferKeys(usage);
+  contract.args = inferArgs(usage);
 }
 
 export interface ContractTable {

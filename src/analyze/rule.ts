@@ -35,6 +35,10 @@ export interface RuleContext<M extends string = string> {
   lineOf(node: Node): number;
   /** True inside a local function that cannot run (nothing that runs references it). */
   dead(node: Node): boolean;
+  /** True inside a file the script includes (a library shared by several scripts). */
+  included(node: Node): boolean;
+  /** The script's own first statement (not an included one): where whole-script findings point. */
+  anchor: Node | undefined;
   describe(value: Value): string;
   report(input: ReportInput<M>): void;
 }

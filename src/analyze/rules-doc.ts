@@ -31,6 +31,11 @@ const INPUT_EXAMPLES: Record<string, { text: string; wrong: string; right: strin
     wrong: '\\xEF\\xBB\\xBFreturn 1',
     right: 'return 1',
   },
+  'bad-include': {
+    text: 'A `--- @include "path"` line (BullMQ\'s form) or a prelude from the config cannot be inlined: the file does not exist (paths are relative to the including file, `.lua` is added when there is no extension, `~/` starts at the project root), it is included twice by one file, or it includes itself through others.',
+    wrong: '--- @include "includes/mising"',
+    right: '--- @include "includes/missing"',
+  },
   'unused-suppression': {
     text: 'A redis-luagen-disable comment names a rule that reports nothing where the comment applies: the finding it was written for is gone, and the comment would silently hide the next one.',
     wrong: "---@key k\n---@return string?\n-- redis-luagen-disable-next-line unused-local -- old temp var\nreturn redis.call('GET', KEYS[1])",

@@ -27,6 +27,8 @@ interface Entry {
 interface Directive {
   /** Line whose diagnostics are silenced, or 'file'. */
   scope: number | 'file';
+  /** The file the comment is in (an included file's disable comments apply to that file). */
+  file: string;
   entries: Entry[];
 }
 
@@ -48,7 +50,7 @@ function ruleOf(file: SourceFile, word: string, at: number, kind: string): RuleN
   return rule;
 }
 
-function readDirectives(file: SourceFile, comments: readonly Comment[], report: Diagnostic[]): Directive[] {
+function readDirectives(file: SourceFile, comments: readonly Comment[], report: Diagnostic[], fileOf: (offset: number) => string): Directive[] {
   const out: Directive[] = [];
   for (const c of comments) {
     const m = DIRECTIVE.exec(c.raw);
@@ -69,19 +71,25 @@ function readDirectives(file: SourceFile, comments: readonly Comment[], report: 
       report.push(badComment(file, start, rangeOf(c)[1], `redis-luagen-${kind} names no rule`, `name the rules it disables, and why: -- redis-luagen-${kind} unused-local -- reason`));
     }
     const line = positionAt(file, start).line;
-    out.push({ scope: kind === 'disable' ? 'file' : kind === 'disable-line' ? line : line + 1, entries });
+    out.push({ scope: kind === 'disable' ? 'file' : kind === 'disable-line' ? line : line + 1, file: fileOf(start), entries });
   }
   return out;
 }
 
+/**
+ * `fileOf` tells which file an offset of a composed script comes from: a file-wide comment
+ * silences its own file only, and a comment in an included file is not reported unused (the
+ * finding it is for may be in a helper this script does not call).
+ */
 export function applySuppressions(
   file: SourceFile,
   comments: readonly Comment[],
   diagnostics: readonly Diagnostic[],
   overrides: SeverityOverrides,
+  fileOf: (offset: number) => string = () => file.path,
 ): Diagnostic[] {
   const extra: Diagnostic[] = [];
-  const directives = readDirectives(file, comments, extra);
+  const directives = readDirectives(file, comments, extra, fileOf);
   const out: Diagnostic[] = [];
   for (const d of diagnostics) {
     const info = isRuleName(d.rule) ? RULES[d.rule] : undefined;
@@ -91,7 +99,7 @@ export function applySuppressions(
     }
     let silenced = false;
     for (const x of directives) {
-      if (x.scope !== 'file' && x.scope !== d.line) continue;
+      if (x.scope === 'file' ? x.file !== fileOf(d.start) : x.scope !== d.line) continue;
       for (const entry of x.entries) {
         if (entry.rule !== d.rule) continue;
         entry.used = true;
@@ -101,6 +109,7 @@ export function applySuppressions(
     if (!silenced) out.push(...withSeverity(d, overrides));
   }
   for (const x of directives) {
+    if (x.file !== file.path) continue;
     for (const entry of x.entries.filter((e) => !e.used)) {
       const unused = makeDiagnostic(file, {
         rule: 'unused-suppression',

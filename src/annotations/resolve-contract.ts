@@ -1,17 +1,20 @@
-// The contract a script's wrapper gets: its ---@ annotations, else keys and args inferred
-// from the KEYS[n]/ARGV[n] it reads (with RL006 saying so), and its wrapper name (---@name,
-// else the camelCase of the file name), checked. In: the file, its parse and its KEYS/ARGV
-// usage. Out: the contract, the name and where it comes from, and diagnostics.
+// The contract a script's wrapper gets: its ---@ annotations; else the parts the config gives
+// (annotations/config-contract.ts), and for what neither gives, keys and args inferred from
+// the KEYS[n]/ARGV[n] it reads (RL006 when nothing was given at all). And its wrapper name:
+// ---@name, else the config's, else the camelCase of the file name, checked. In: the file,
+// its parse, its KEYS/ARGV usage and the config's parts. Out: the contract, the name and
+// where it comes from, and diagnostics.
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/report.js';
-import { rangeOf, type ParsedLua } from '../parse/parse-lua.js';
+import type { ParsedLua } from '../parse/parse-lua.js';
 import type { SourceFile } from '../source/source-file.js';
 import type { ContractUsage } from '../analyze/contract-usage.js';
-import { inferContract } from '../analyze/contract-usage.js';
+import { inferArgs, inferContract, inferKeys } from '../analyze/contract-usage.js';
 import type { ScriptContract } from './contract.js';
+import { fileNameConvention, type ContractParts } from './config-contract.js';
 import { readContract } from './read-contract.js';
-import { wrapperNameFromPath, wrapperNameProblem } from './wrapper-name.js';
+import { camelCase, wrapperNameFromPath, wrapperNameProblem } from './wrapper-name.js';
 
 export interface ResolvedContract {
   contract: ScriptContract;
@@ -23,12 +26,14 @@ export interface ResolvedContract {
   broken: boolean;
 }
 
-export function resolveContract(file: SourceFile, parsed: ParsedLua, usage: ContractUsage, shebangEnd: number): ResolvedContract {
+/** `anchor`: offset of the script's own first statement, where RL006 points. */
+export function resolveContract(file: SourceFile, parsed: ParsedLua, usage: ContractUsage, anchor: number, parts: ContractParts = {}): ResolvedContract {
   const { contract, diagnostics } = readContract(file, parsed);
   const broken = diagnostics.length > 0;
-  const name = contract.name?.value ?? wrapperNameFromPath(file.path);
+  const convention = parts.keys === 'fromFileName' ? fileNameConvention(file.path) : undefined;
+  const name = contract.name?.value ?? parts.name ?? (convention ? camelCase(convention.stem) : wrapperNameFromPath(file.path));
   const nameSpan = contract.name ? { start: contract.name.start, end: contract.name.end } : { start: 0, end: 0 };
-  const nameProblem = contract.name ? undefined : wrapperNameProblem(name);
+  const nameProblem = contract.name || parts.name ? undefined : wrapperNameProblem(name);
   if (nameProblem) {
     diagnostics.push(
       makeDiagnostic(file, {
@@ -40,21 +45,36 @@ export function resolveContract(file: SourceFile, parsed: ParsedLua, usage: Cont
       }),
     );
   }
+  if (!contract.declared && applyParts(contract, parts, convention?.keys, usage)) return { contract, name, nameSpan, diagnostics, broken };
   if (!contract.declared) {
     inferContract(contract, usage);
-    const firstStatement = parsed.ast.body[0];
-    const first = firstStatement ? rangeOf(firstStatement)[0] : shebangEnd;
     diagnostics.push(
       makeDiagnostic(file, {
         rule: 'missing-contract',
-        start: first,
-        end: first,
+        start: anchor,
+        end: anchor,
         message: `no contract: inferred ${describeInferred(contract)}`,
         hint: 'add ---@key name, ---@arg name type and ---@return type lines before the first statement to name and type them',
       }),
     );
   }
   return { contract, name, nameSpan, diagnostics, broken };
+}
+
+/** Fills the contract from the config's parts, inferring what they leave out; false when they give nothing. */
+function applyParts(contract: ScriptContract, parts: ContractParts, keysFromName: number | undefined, usage: ContractUsage): boolean {
+  const keys = Array.isArray(parts.keys) ? parts.keys : undefined;
+  if (!keys && keysFromName === undefined && !parts.args && !parts.returns && parts.taggedKeys === undefined) return false;
+  const tagged = parts.taggedKeys ?? false;
+  contract.declared = true;
+  contract.keys =
+    keys?.map((k) => ({ ...k, tagged: k.tagged || tagged })) ??
+    (keysFromName === undefined
+      ? inferKeys(usage, tagged)
+      : Array.from({ length: keysFromName }, (_, i) => ({ name: `key${i + 1}`, variadic: false, tagged, description: '', start: 0, end: 0 })));
+  contract.args = parts.args ?? inferArgs(usage);
+  if (parts.returns) contract.returns = parts.returns;
+  return true;
 }
 
 function describeInferred(contract: ScriptContract): string {

@@ -28,7 +28,11 @@ export function wrapperNameProblem(name: string): string | undefined {
 /** camelCase of a file's base name: `sliding-window.lua` -> `slidingWindow`. */
 export function wrapperNameFromPath(path: string): string {
   const base = path.replace(/\\/g, '/').split('/').pop() as string;
-  const stem = base.replace(/\.lua$/i, '');
+  return camelCase(base.replace(/\.lua$/i, ''));
+}
+
+/** `sliding-window` -> `slidingWindow`. */
+export function camelCase(stem: string): string {
   const parts = stem.split(/[^A-Za-z0-9]+/).filter(Boolean);
   return parts
     .map((p, i) => (i === 0 ? p.charAt(0).toLowerCase() + p.slice(1) : p.charAt(0).toUpperCase() + p.slice(1)))

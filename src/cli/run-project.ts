@@ -8,6 +8,7 @@ import {
   findScripts,
   loadConfig,
   readGenerated,
+  readProjectFile,
   readRuntimeTemplate,
   readScripts,
   resolveOutDir,
@@ -38,15 +39,24 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig): Pr
   const paths = await findScripts(config, options.cwd, options.paths ?? []);
   const files = await readScripts(config.root, paths);
   const existing = await readGenerated(outDir);
+  const included = new Map<string, Uint8Array>();
+  const readSource = (path: string) => {
+    const bytes = readProjectFile(config.root, path);
+    if (bytes) included.set(path, bytes);
+    return bytes;
+  };
   const result = await compileProject({
     config: config.config,
     files,
     runtimeTemplate: readRuntimeTemplate(),
     previous: existing,
+    readSource,
   });
   const toCwd = (p: string) => relative(options.cwd, join(config.root, p)).split('\\').join('/');
   const sources = new Map<string, string>();
-  for (const f of files) sources.set(toCwd(f.path), typeof f.bytes === 'string' ? f.bytes : new TextDecoder().decode(f.bytes));
+  for (const f of [...files, ...[...included].map(([path, bytes]) => ({ path, bytes }))]) {
+    sources.set(toCwd(f.path), typeof f.bytes === 'string' ? f.bytes : new TextDecoder().decode(f.bytes));
+  }
   const diagnostics = result.diagnostics.map((d) => ({ ...d, file: toCwd(d.file) }));
   return { loaded: config, outDir, result, existing, diagnostics, sources };
 }

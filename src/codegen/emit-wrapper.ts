@@ -118,6 +118,7 @@ export function scriptSpecOf(m: WrapperModel): ScriptSpec {
     returns: m.returns.type,
     ...(m.lineMap ? { lineMap: m.lineMap } : {}),
     ...(m.localNames ? { localNames: m.localNames } : {}),
+    ...(m.lineFiles && m.files ? { lineFiles: m.lineFiles, files: m.files } : {}),
     lua: m.lua,
   };
 }

@@ -40,6 +40,9 @@ export interface WrapperModel {
   flags: string[];
   /** lineMap[n - 1] = source line of output line n; undefined when the text is the source as is. */
   lineMap?: number[];
+  /** With includes: lineFiles[n - 1] is the index in `files` of the file of output line n (files[0] is the script). */
+  lineFiles?: number[];
+  files?: string[];
   /** Renamed locals: [output name, source name, first and last output line]. */
   localNames?: Array<[string, string, number, number]>;
 }
@@ -58,7 +61,10 @@ export interface ModelInput {
   /** The text sent and its SHA-1. */
   lua: string;
   sha: string;
+  /** The text sent's line map (and renamed locals): from the minifier, or through includes. */
   minified?: MinifiedLua;
+  lineFiles?: number[];
+  files?: string[];
 }
 
 export function buildModel(m: ModelInput): WrapperModel {
@@ -76,6 +82,7 @@ export function buildModel(m: ModelInput): WrapperModel {
     sha: m.sha,
     ...(m.minified ? { lineMap: m.minified.lineMap } : {}),
     ...(m.minified?.localNames.length ? { localNames: m.minified.localNames } : {}),
+    ...(m.lineFiles && m.files ? { lineFiles: m.lineFiles, files: m.files } : {}),
     readOnly: m.flags?.includes('no-writes') ?? false,
     flags: [...(m.flags ?? [])],
   };

@@ -6,6 +6,14 @@ import { isRuleName, RULES, type RuleName } from '../diagnostics/codes.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { SeverityOverrides } from '../analyze/suppressions.js';
 import type { MinifyMode } from '../compile.js';
+import picomatch from 'picomatch';
+import { mergeParts, readContractEntry, type ContractParts } from '../annotations/config-contract.js';
+
+/** An entry of "contracts": scripts by glob, and the parts of a contract they get. */
+export interface ConfigContract {
+  files: string[];
+  parts: ContractParts;
+}
 
 export interface Config {
   /** Globs of .lua files, relative to the config folder. */
@@ -17,6 +25,8 @@ export interface Config {
   outDir: string;
   minify: MinifyMode;
   rules: SeverityOverrides;
+  /** Contracts (or parts of them) for scripts matched by glob; see annotations/config-contract.ts. */
+  contracts: ConfigContract[];
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -26,7 +36,13 @@ export const DEFAULT_CONFIG: Config = {
   outDir: 'generated',
   minify: 'full',
   rules: {},
+  contracts: [],
 };
+
+/** The contract parts the config gives a script (by its path relative to the config folder). */
+export function contractFor(config: Config, path: string): ContractParts {
+  return mergeParts(config.contracts.filter((c) => picomatch.isMatch(path, c.files, { dot: true })).map((c) => c.parts));
+}
 
 export const CONFIG_FILE = 'redis-luagen.config.json';
 
@@ -41,7 +57,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules'];
+const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules', 'contracts'];
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
 
 function stringList(file: string, key: string, value: unknown): string[] {
@@ -68,7 +84,7 @@ export function validateConfig(file: string, raw: unknown): Config {
       throw new ConfigError(file, key, `unknown key (known keys: ${KNOWN_KEYS.filter((k) => k !== '$schema').join(', ')})`);
     }
   }
-  const config: Config = { ...DEFAULT_CONFIG, rules: {} };
+  const config: Config = { ...DEFAULT_CONFIG, rules: {}, contracts: [] };
   if (input.include !== undefined) config.include = stringList(file, 'include', input.include);
   if (input.exclude !== undefined) config.exclude = stringList(file, 'exclude', input.exclude);
   if (input.rootDir !== undefined) config.rootDir = folder(file, 'rootDir', input.rootDir);
@@ -95,7 +111,21 @@ export function validateConfig(file: string, raw: unknown): Config {
       config.rules[name as RuleName] = level as Severity | 'off';
     }
   }
+  if (input.contracts !== undefined) config.contracts = contracts(file, input.contracts);
   return config;
+}
+
+function contracts(file: string, raw: unknown): ConfigContract[] {
+  if (!Array.isArray(raw)) throw new ConfigError(file, 'contracts', 'must be a list of { "files": glob, ...contract } entries');
+  return raw.map((entry, i) => {
+    try {
+      return readContractEntry(entry, `contracts[${i}]`);
+    } catch (e) {
+      const message = (e as Error).message;
+      const colon = message.indexOf(': ');
+      throw new ConfigError(file, message.slice(0, colon), message.slice(colon + 2));
+    }
+  });
 }
 
 /** Parses config text; a JSON syntax error names the file, line and column. */

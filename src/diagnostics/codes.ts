@@ -62,6 +62,13 @@ export const RULES = {
     fixed: false,
     summary: 'a redis-luagen-disable comment that silences nothing',
   },
+  'bad-include': {
+    code: 'RL008',
+    rule: 'bad-include',
+    defaultSeverity: 'error',
+    fixed: true,
+    summary: 'an @include that cannot be inlined: a missing file, a cycle, a file included twice',
+  },
   'undeclared-key': {
     code: 'RL101',
     rule: 'undeclared-key',
@@ -241,7 +248,7 @@ export function isRuleName(name: string): name is RuleName {
 /** Rules implemented by a module under analyze/rules (all but the input rules and RL006). */
 export type AnalysisRuleName = Exclude<
   RuleName,
-  'syntax-error' | 'bad-annotation' | 'bad-shebang' | 'name-collision' | 'bad-encoding' | 'missing-contract' | 'unused-suppression'
+  'syntax-error' | 'bad-annotation' | 'bad-shebang' | 'name-collision' | 'bad-encoding' | 'bad-include' | 'missing-contract' | 'unused-suppression'
 >;
 
 export function ruleByCode(code: string): RuleInfo | undefined {

@@ -68,6 +68,17 @@ export async function findScripts(loaded: LoadedConfig, cwd: string, paths: read
   return found.map(toPosix).sort();
 }
 
+/** A project file by its project-relative posix path (an included file), or undefined when absent. */
+export function readProjectFile(root: string, path: string): Uint8Array | undefined {
+  const abs = join(root, path);
+  if (relative(root, abs).startsWith('..') || !existsSync(abs)) return undefined;
+  try {
+    return new Uint8Array(readFileSync(abs));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function readScripts(root: string, paths: readonly string[]): Promise<ScriptInput[]> {
   return Promise.all(paths.map(async (path) => ({ path, bytes: new Uint8Array(await readFile(join(root, path))) })));
 }

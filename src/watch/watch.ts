@@ -1,4 +1,5 @@
-// watch: build once, then rebuild (debounced) whenever a script or the config changes.
+// watch: build once, then rebuild (debounced) whenever a script, a file a script includes,
+// or the config changes.
 // Never watches its own output folder; reloads the config when it changes; a script that
 // breaks keeps its last good wrapper (compileProject is given the files on disk); a broken
 // config is reported and the previous one stays in force until it is fixed.
@@ -37,10 +38,14 @@ export async function startWatch(run: RunOptions, options: WatchOptions): Promis
   const isConfig = (path: string) =>
     (loaded.file !== undefined && resolve(path) === loaded.file) || /(^|[\\/])redis-luagen\.config\.json$/.test(path);
 
+  /** Files the scripts included at the last build (project-relative): a change rebuilds their dependents. */
+  let dependencies = new Set<string>();
+
   const buildOnce = async (): Promise<void> => {
     const started = performance.now();
     try {
       const project = await runProject(run, loaded);
+      dependencies = new Set(project.result.scripts.flatMap((s) => s.includes));
       const report = await writeOutputs(project.outDir, project.result.outputs, project.existing);
       options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started });
     } catch (e) {
@@ -82,6 +87,7 @@ export async function startWatch(run: RunOptions, options: WatchOptions): Promis
   const watcher: FSWatcher = chokidarWatch(root, { ignored, ignoreInitial: true, awaitWriteFinish: false });
   const matchesScript = (path: string): boolean => {
     const rel = relative(root, resolve(path)).split(sep).join('/');
+    if (dependencies.has(rel)) return true;
     if (!rel.endsWith('.lua')) return false;
     if (run.paths && run.paths.length) return true;
     return picomatch(loaded.config.include)(rel) && !(loaded.config.exclude.length && picomatch(loaded.config.exclude)(rel));

@@ -18,7 +18,7 @@ export default defineRule({
       if (!call.commands) return;
       if (call.commands.some((c) => !c.info || isWrite(c.info) || c.subcommandProblem)) return;
     }
-    const first = ctx.ast.body[0];
+    const first = ctx.anchor;
     ctx.report({
       ...(first ? { node: first } : { start: 0, end: 0 }),
       messageId: 'readOnly',

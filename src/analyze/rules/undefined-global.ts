@@ -31,6 +31,8 @@ export default defineRule({
     const locals = new Set(ctx.scopes.bindings.map((b) => b.name));
     for (const g of ctx.scopes.globals) {
       if (g.write || Object.prototype.hasOwnProperty.call(SANDBOX.globals, g.node.name)) continue;
+      // A library's helper that this script does not call may read what other scripts define.
+      if (ctx.dead(g.node) && ctx.included(g.node)) continue;
       const name = g.node.name;
       const near = [...locals, ...Object.keys(SANDBOX.globals)].find((n) => n !== name && n.toLowerCase() === name.toLowerCase());
       ctx.report({

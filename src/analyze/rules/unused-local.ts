@@ -13,6 +13,7 @@ export default defineRule({
   check(ctx) {
     for (const b of ctx.scopes.bindings) {
       if ((b.kind !== 'local' && b.kind !== 'function') || !b.decl || b.reads.length || b.name.startsWith('_')) continue;
+      if (ctx.included(b.decl)) continue; // a library's helpers serve other scripts too
       ctx.report({
         node: b.decl,
         messageId: 'unused',

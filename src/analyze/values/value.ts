@@ -161,9 +161,8 @@ export function facetsOf(v: Value): readonly Facet[] {
   }
 }
 
-/** The value in the user's terms, naming the line it comes from. */
-export function describeValue(v: Value, lineOf: (n: Node) => number): string {
-  const line = (n: Node) => `line ${lineOf(n)}`;
+/** The value in the user's terms; `line(n)` names where a node is ("line 7", or a file and line). */
+export function describeValue(v: Value, line: (n: Node) => string): string {
   switch (v.kind) {
     case 'key':
       return `KEYS[${v.index === 'any' ? 'i' : v.index}]`;
