@@ -127,6 +127,9 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
+const NAME_HINT =
+  'give one script another ---@name; for a file you do not edit, set its name in the config: "contracts": [{ "files": "<path>", "name": "<identifier>" }]';
+
 /** RL004: two scripts whose wrapper names, exported names or output modules collide. */
 function checkCollisions(
   results: ReadonlyArray<{ input: ScriptInput; result: CompileResult; module: string }>,
@@ -148,7 +151,7 @@ function checkCollisions(
     if (r.module === INDEX_MODULE || r.module === RUNTIME_MODULE) {
       report(r, `the output module ${r.module} is reserved for redis-luagen's own ${r.module === INDEX_MODULE ? 'index' : 'runtime helper'}`, 'rename the .lua file');
     } else if (owners.has(moduleKey)) {
-      report(r, `the output module ${r.module} is also produced by ${owners.get(moduleKey)}`, 'rename one of the .lua files');
+      report(r, `the output module ${r.module} is also produced by ${owners.get(moduleKey)}`, 'rename one of the .lua files, or give them different rootDir-relative folders');
     } else {
       owners.set(moduleKey, r.input.path);
     }
@@ -160,7 +163,7 @@ function checkCollisions(
       }
       const owner = owners.get(`name:${name}`);
       if (owner !== undefined && owner !== r.input.path) {
-        report(r, `the wrapper '${r.result.name}' would export '${name}', which ${owner} exports too`, 'give one script another ---@name');
+        report(r, `the wrapper '${r.result.name}' would export '${name}', which ${owner} exports too`, NAME_HINT);
         break;
       }
     }
@@ -173,7 +176,7 @@ function checkCollisions(
       if (other === r || !collided.has(other.input.path)) continue;
       const clash = exportedNames(r.result.name).some((n) => exportedNames(other.result.name).includes(n)) || r.module.toLowerCase() === other.module.toLowerCase();
       if (clash) {
-        report(r, `the wrapper '${r.result.name}' (${r.module}) collides with ${other.input.path}`, 'give one script another ---@name or rename one file');
+        report(r, `the wrapper '${r.result.name}' (${r.module}) collides with ${other.input.path}`, NAME_HINT);
         break;
       }
     }

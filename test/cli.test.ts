@@ -338,3 +338,25 @@ describe('minify', () => {
     expect((await cli(dir, 'minify', 'missing.lua')).code).toBe(2);
   });
 });
+
+describe('includes', () => {
+  const HELPER = 'local function bump(k) return redis.call("INCR", k) end\n';
+  const SCRIPT = '---@key k\n---@return integer\n--- @include "../shared/bump"\nreturn bump(KEYS[1])\n';
+
+  it('check reports a stale wrapper after an included file changes, even outside the include globs', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/bump-it.lua': SCRIPT.replace('../shared/bump', '~/shared/bump'), 'shared/bump.lua': HELPER });
+    expect((await cli(dir, 'build')).code).toBe(0);
+    expect((await cli(dir, 'check')).code).toBe(0);
+    writeFileSync(join(dir, 'shared/bump.lua'), HELPER.replace('"INCR", k', '"INCRBY", k, 2'));
+    const r = await cli(dir, 'check');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bump-it\.ts/);
+  });
+
+  it('a finding in an included file is printed with that file, line and code frame', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/bump-it.lua': SCRIPT.replace('../shared/bump', '~/shared/bump'), 'shared/bump.lua': 'local function bump(k) return redis.call("INCR", "literal") end\n' });
+    const r = await cli(dir, 'check', '--format', 'plain');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('shared/bump.lua:1:50: error RL101 undeclared-key INCR uses as a key the literal "literal"');
+  });
+});

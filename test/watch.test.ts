@@ -76,4 +76,20 @@ describe('watch', () => {
     expect(wrapper()).not.toContain('the stored value');
     expect(wrapper()).toContain('export function getValue(');
   });
+
+  it('rebuilds a script when a file it includes changes', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'redis-luagen-watch-'));
+    mkdirSync(join(dir, 'lua'));
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'redis-luagen.config.json'), JSON.stringify({ include: ['lua/*.lua'], rootDir: 'lua', outDir: 'gen' }));
+    writeFileSync(join(dir, 'shared/get.lua'), 'local function read(k) return redis.call("GET", k) end\n');
+    writeFileSync(join(dir, 'lua/read-it.lua'), '---@key k\n---@return string?\n--- @include "~/shared/get"\nreturn read(KEYS[1])\n');
+    const events: BuildEvent[] = [];
+    watcher = await startWatch({ cwd: dir }, { onBuild: (e) => events.push(e), debounceMs: 50 });
+    const wrapper = () => readFileSync(join(dir, 'gen/read-it.ts'), 'utf8');
+    expect(wrapper()).toContain('redis.call("GET"');
+    writeFileSync(join(dir, 'shared/get.lua'), 'local function read(k) return redis.call("GETDEL", k) end\n');
+    await until(() => wrapper().includes('redis.call("GETDEL"'), 'the wrapper to follow the included file');
+    expect(events.length).toBeGreaterThan(1);
+  });
 });
