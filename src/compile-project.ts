@@ -70,7 +70,15 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   const files = all.filter((f) => !libraries.has(f.path));
   const results: Array<{ input: ScriptInput; result: CompileResult; module: string }> = files.map((f) => {
     const module = modulePathFor(input.config, f.path);
-    const options = { path: f.path, module, minify: input.config.minify, rules: input.config.rules, readSource, contract: contractFor(input.config, f.path) };
+    const options = {
+      path: f.path,
+      module,
+      minify: input.config.minify,
+      rules: input.config.rules,
+      readSource,
+      contract: contractFor(input.config, f.path),
+      rulesFor: (file: string) => contractFor(input.config, file).rules,
+    };
     return { input: f, module, result: compile(f.bytes, options) };
   });
 

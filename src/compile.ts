@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createSourceFile, positionAt, type SourceFile } from './source/source-file.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { makeDiagnostic } from './diagnostics/report.js';
+import { RULES, type RuleName } from './diagnostics/codes.js';
 import { encodingDiagnostic } from './parse/encoding.js';
 import { checkShebang } from './parse/shebang.js';
 import { parseLua, rangeOf } from './parse/parse-lua.js';
@@ -31,6 +32,8 @@ export interface CompileOptions {
   readSource?: ReadSource;
   /** Contract parts and preludes the config gives this script (annotations in the file win). */
   contract?: ContractParts;
+  /** Rule severities the config gives the file a finding is in (the script or an included file). */
+  rulesFor?: (file: string) => ContractParts['rules'];
 }
 
 export interface CompileResult {
@@ -100,11 +103,12 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     const seg = segmentAt(composed, offset);
     return { file: seg.file.path, line: positionAt(seg.file, seg.fileStart + (offset - seg.start)).line };
   };
-  diagnostics.push(...analyzeScript({ file, parsed, contract, flags, usage, contractBroken: resolved.broken, included, origin }));
+  const conventions = options.contract ?? {};
+  diagnostics.push(...analyzeScript({ file, parsed, contract, flags, usage, contractBroken: resolved.broken, included, origin, conventions }));
 
   // 7. Severity overrides and disable comments, then every finding in the file it is in.
   const fileOf = (offset: number) => segmentAt(composed, offset).file.path;
-  const final = located(applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {}, fileOf));
+  const final = located(applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {}, fileOf)).flatMap((d) => withFileRules(d, options.rulesFor));
 
   // 8. Text to send (minified, or the source as is), its digest, and the wrapper model.
   const minified = (options.minify ?? 'full') === 'full' && !shebang.diagnostic ? minifyLua(file.text, parsed, shebang.end) : undefined;
@@ -115,6 +119,13 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
   const sha = minified ? sha1Hex(lua) : sha1Hex(file.bytes);
   const lines = sourceLines(composed, minified);
   return { ...result, model: buildModel({ name, source: options.path, module, contract, flags: shebang.flags, lua, sha, ...lines }) };
+}
+
+/** A finding with the severity the config gives rules in its file, if it gives one. */
+function withFileRules(d: Diagnostic, rulesFor: CompileOptions['rulesFor']): Diagnostic[] {
+  const level = rulesFor?.(d.file)?.[d.rule];
+  if (!level || RULES[d.rule as RuleName]?.fixed) return [d];
+  return level === 'off' ? [] : [{ ...d, severity: level }];
 }
 
 /**

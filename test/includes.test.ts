@@ -128,6 +128,42 @@ describe('preludes and contracts from the config', () => {
     expect(specOf(r.outputs.get('b/index.ts') as string).name).toBe('readB');
   });
 
+  it('prefixArgs "tagged": the args the script builds key names from become tagged prefixes', async () => {
+    const r = await build(
+      { 'q/add.lua': `redis.call('RPUSH', KEYS[1], ARGV[2])\nreturn redis.call('HSET', ARGV[1] .. ARGV[2], 'v', 1)\n` },
+      { contracts: [{ files: 'q/*.lua', keys: ['wait'], taggedKeys: true, args: ['prefix', 'id'], prefixArgs: 'tagged', returns: 'integer' }] },
+    );
+    expect(plain(r).map((l) => l.split(' ')[1])).toEqual(['RL112']);
+    const spec = specOf(r.outputs.get('q/add.ts') as string);
+    expect(spec.args.map((a) => [a.name, a.tagged ?? false])).toEqual([['prefix', true], ['id', false]]);
+  });
+
+  it('assumeTagged: a name read from data is a warning that says so; a literal without a tag stays an error', async () => {
+    const lua = `redis.call('LPOP', KEYS[1])\nredis.call('DEL', redis.call('HGET', KEYS[1], 'owner'))\nreturn redis.call('INCR', 'total')\n`;
+    const assumed = await build({ 'q/pop.lua': lua }, { contracts: [{ files: 'q/*.lua', keys: ['wait'], taggedKeys: true, assumeTagged: true, returns: 'integer' }] });
+    expect(plain(assumed).map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['RL112 DEL', 'RL101 INCR']);
+    expect(assumed.diagnostics[0]?.message).toMatch(/config says carries the keys' hash tag \(assumeTagged\)/);
+    const strict = await build({ 'q/pop.lua': lua }, { contracts: [{ files: 'q/*.lua', keys: ['wait'], taggedKeys: true, returns: 'integer' }] });
+    expect(plain(strict).map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['RL101 DEL', 'RL101 INCR']);
+  });
+
+  it('rules from a contract apply to findings in its files only', async () => {
+    const lua = `local unused = 1\nreturn redis.call('GET', KEYS[1])\n`;
+    const r = await build(
+      { 'a/x.lua': lua, 'b/x.lua': lua },
+      { rules: { 'could-be-read-only': 'off' }, contracts: [{ files: '*/x.lua', keys: ['k'], returns: 'string?' }, { files: 'a/*.lua', rules: { 'unused-local': 'off' } }, { files: 'b/x.lua', name: 'xb' }] },
+    );
+    expect(plain(r).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['b/x.lua:1:7 RL402']);
+    expect(() => validateConfig('c.json', { contracts: [{ files: 'x.lua', rules: { 'syntax-error': 'off' } }] })).toThrow(/"contracts\[0\].rules.syntax-error": RL001/);
+  });
+
+  it('an arg declared as a union of literals may name the command', async () => {
+    const r = await build({ 'push.lua': `---@key list\n---@arg side 'LPUSH'|'RPUSH'\n---@arg v string\n---@return integer\nreturn redis.call(ARGV[1], KEYS[1], ARGV[2])\n` });
+    expect(plain(r)).toEqual([]);
+    const open = await build({ 'push.lua': `---@key list\n---@arg side string\n---@arg v string\n---@return integer\nreturn redis.call(ARGV[1], KEYS[1], ARGV[2])\n` });
+    expect(plain(open).map((l) => l.split(' ')[1])).toEqual(['RL103']);
+  });
+
   it('a bad contract in the config names its key', () => {
     expect(() => validateConfig('c.json', { contracts: [{ files: 'x.lua', args: [{ name: 'n', type: 'integr' }] }] })).toThrow(/c.json: "contracts\[0\].args": unknown type 'integr'/);
     expect(() => validateConfig('c.json', { contracts: [{ files: 'x.lua', keyz: 1 }] })).toThrow(/"contracts\[0\].keyz": unknown key/);

@@ -11,7 +11,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/report.js';
 import { resolveScopes } from './scope.js';
 import { analyzeValues, describeValue } from './values/index.js';
-import { resolveCalls } from './command-calls.js';
+import { resolveCalls, type ResolvedCall } from './command-calls.js';
+import { forEachKeyArg } from './key-origins.js';
+import type { ContractParts } from '../annotations/config-contract.js';
 import { findLiveness } from './liveness.js';
 import type { ContractUsage } from './contract-usage.js';
 import { formatMessage, type Rule, type RuleContext } from './rule.js';
@@ -29,6 +31,23 @@ export interface AnalyzeInput {
   included?: (offset: number) => boolean;
   /** The file and line an offset of a composed script comes from. */
   origin?: (offset: number) => { file: string; line: number };
+  /** Conventions the config declares for this script (annotations/config-contract.ts). */
+  conventions?: Pick<ContractParts, 'prefixArgs' | 'assumeTagged'>;
+}
+
+/**
+ * `prefixArgs: "tagged"`: every ARGV the script builds key names from (ARGV[1] .. id) is a
+ * tagged prefix; the wrapper then checks at run time that it carries the keys' hash tag.
+ */
+function markPrefixArgs(contract: ScriptContract, calls: readonly ResolvedCall[]): void {
+  forEachKeyArg(calls, (arg) => {
+    for (const v of arg.values) {
+      if (v.kind !== 'derived' || v.base !== 'arg' || v.index === 'any') continue;
+      const spec = contract.args[v.index - 1];
+      if (spec && spec.type.kind === 'string') spec.tagged = true;
+    }
+    return false;
+  });
 }
 
 /** The first statement of the script's own text (not one from an included file). */
@@ -40,14 +59,16 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
   const { file, parsed } = input;
   const scopes = resolveScopes(parsed.ast);
   const args = input.contract.args;
+  const argAt = (index: number) => args[index - 1] ?? (args[args.length - 1]?.variadic ? args[args.length - 1] : undefined);
   const facts = analyzeValues(parsed.ast, scopes, {
-    fractionalArg: (index) => {
-      if (index === 'any') return args.some((a) => a.type.kind === 'number');
-      const spec = args[index - 1] ?? (args[args.length - 1]?.variadic ? args[args.length - 1] : undefined);
-      return spec?.type.kind === 'number';
+    fractionalArg: (index) => (index === 'any' ? args.some((a) => a.type.kind === 'number') : argAt(index)?.type.kind === 'number'),
+    argLiterals: (index) => {
+      const type = argAt(index)?.type;
+      return type?.kind === 'literal' ? type.values : undefined;
     },
   });
   const calls = resolveCalls(facts.redisCalls);
+  if (input.conventions?.prefixArgs === 'tagged') markPrefixArgs(input.contract, calls);
   const liveness = findLiveness(parsed.ast, scopes);
   const lineOf = (n: Node) => positionAt(file, rangeOf(n)[0]).line;
   const where = (n: Node): string => {
@@ -71,6 +92,7 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
       dead: (n) => liveness.dead(n),
       included: (n) => input.included?.(rangeOf(n)[0]) ?? false,
       anchor: scriptAnchor(parsed, input.included),
+      assumeTagged: input.conventions?.assumeTagged ?? false,
       describe: (v) => describeValue(v, where),
       report: (r) => {
         const [start, end] = r.node ? rangeOf(r.node) : [r.start ?? 0, r.end ?? r.start ?? 0];

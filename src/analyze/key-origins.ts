@@ -7,9 +7,25 @@ import type { ScriptContract } from '../annotations/contract.js';
 import type { Value } from './values/index.js';
 import type { ArgRef, ResolvedCall, ResolvedCommand } from './command-calls.js';
 
-export type KeyVerdict = 'safe' | 'tagged-derived' | 'derived' | 'undeclared' | 'ignore';
+export type KeyVerdict = 'safe' | 'tagged-derived' | 'assumed' | 'derived' | 'undeclared' | 'ignore';
 
-export function keyVerdict(v: Value, contract: ScriptContract): KeyVerdict {
+/**
+ * `assumeTagged`: the config declares that every name this script uses as a key carries the
+ * hash tag of its keys (a project's convention the tool cannot check): such names are
+ * 'assumed', except literals without a hash tag, which provably cannot carry one.
+ */
+export function keyVerdict(v: Value, contract: ScriptContract, assumeTagged = false): KeyVerdict {
+  const verdict = baseVerdict(v, contract);
+  if (verdict !== 'undeclared' || !assumeTagged) return verdict;
+  return v.kind === 'literal' && !hasHashTag(v.text) ? 'undeclared' : v.kind === 'number' ? 'undeclared' : 'assumed';
+}
+
+function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  return open >= 0 && key.indexOf('}', open + 1) > open + 1;
+}
+
+function baseVerdict(v: Value, contract: ScriptContract): KeyVerdict {
   switch (v.kind) {
     case 'key':
       return 'safe';

@@ -39,6 +39,8 @@ export interface RuleContext<M extends string = string> {
   included(node: Node): boolean;
   /** The script's own first statement (not an included one): where whole-script findings point. */
   anchor: Node | undefined;
+  /** The config declares that every name this script uses as a key carries its keys' hash tag. */
+  assumeTagged: boolean;
   describe(value: Value): string;
   report(input: ReportInput<M>): void;
 }

@@ -21,11 +21,21 @@ export interface ContractParts {
   returns?: ReturnSpec;
   /** Files inlined before the script's first statement, relative to the config folder. */
   prelude?: string[];
+  /** "tagged": every ARGV the script builds key names from is a {tagged} prefix (checked at run time). */
+  prefixArgs?: 'tagged';
+  /**
+   * The project guarantees that every name the script uses as a key carries the hash tag of
+   * its keys (BullMQ: every key starts with the queue prefix). Names the tool cannot trace
+   * become RL112 warnings instead of RL101 errors; literals without a hash tag stay errors.
+   */
+  assumeTagged?: boolean;
+  /** Rule severities for findings in these files (validated by the config, which owns rule names). */
+  rules?: Partial<Record<string, 'error' | 'warning' | 'info' | 'off'>>;
 }
 
 type Field = string | { name: string; type?: string; tagged?: boolean; variadic?: boolean; description?: string };
 
-const KNOWN = ['files', 'name', 'keys', 'taggedKeys', 'args', 'returns', 'prelude'];
+const KNOWN = ['files', 'name', 'keys', 'taggedKeys', 'args', 'returns', 'prelude', 'prefixArgs', 'assumeTagged', 'rules'];
 
 /** Validates one entry; throws an Error whose message starts with the key at fault. */
 export function readContractEntry(raw: unknown, where: string): { files: string[]; parts: ContractParts } {
@@ -44,6 +54,14 @@ export function readContractEntry(raw: unknown, where: string): { files: string[
   }
   if (entry.args !== undefined) parts.args = fields(entry.args, `${where}.args`, 'arg').args;
   if (entry.returns !== undefined) parts.returns = annotated(`---@return ${text(entry.returns, `${where}.returns`)}`, `${where}.returns`).returns;
+  if (entry.prefixArgs !== undefined) {
+    if (entry.prefixArgs !== 'tagged') throw new Error(`${where}.prefixArgs: must be "tagged"`);
+    parts.prefixArgs = 'tagged';
+  }
+  if (entry.assumeTagged !== undefined) {
+    if (typeof entry.assumeTagged !== 'boolean') throw new Error(`${where}.assumeTagged: must be true or false`);
+    parts.assumeTagged = entry.assumeTagged;
+  }
   if (entry.prelude !== undefined) {
     const prelude = typeof entry.prelude === 'string' ? [entry.prelude] : entry.prelude;
     if (!Array.isArray(prelude) || prelude.some((p) => typeof p !== 'string' || !p)) throw new Error(`${where}.prelude: must be a file or a list of files`);

@@ -93,38 +93,43 @@ export function validateConfig(file: string, raw: unknown): Config {
     if (input.minify !== 'none' && input.minify !== 'full') throw new ConfigError(file, 'minify', `must be 'none' or 'full', got ${JSON.stringify(input.minify)}`);
     config.minify = input.minify;
   }
-  if (input.rules !== undefined) {
-    if (typeof input.rules !== 'object' || input.rules === null || Array.isArray(input.rules)) {
-      throw new ConfigError(file, 'rules', 'must be an object of rule name -> "error" | "warning" | "info" | "off"');
-    }
-    for (const [name, level] of Object.entries(input.rules as Record<string, unknown>)) {
-      const key = `rules.${name}`;
-      if (!isRuleName(name)) {
-        throw new ConfigError(file, key, `unknown rule (rules: ${Object.keys(RULES).join(', ')})`);
-      }
-      if (typeof level !== 'string' || !SEVERITIES.includes(level)) {
-        throw new ConfigError(file, key, `must be one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${JSON.stringify(level)}`);
-      }
-      if (RULES[name].fixed) {
-        throw new ConfigError(file, key, `${RULES[name].code} ${name} is an input error and cannot be changed: Redis itself would refuse the script`);
-      }
-      config.rules[name as RuleName] = level as Severity | 'off';
-    }
-  }
+  if (input.rules !== undefined) config.rules = severities(file, 'rules', input.rules);
   if (input.contracts !== undefined) config.contracts = contracts(file, input.contracts);
   return config;
+}
+
+/** Rule name -> severity, each checked: a known rule, a known level, not an input rule. */
+function severities(file: string, key: string, raw: unknown): SeverityOverrides {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(file, key, 'must be an object of rule name -> "error" | "warning" | "info" | "off"');
+  }
+  const out: SeverityOverrides = {};
+  for (const [name, level] of Object.entries(raw as Record<string, unknown>)) {
+    const at = `${key}.${name}`;
+    if (!isRuleName(name)) throw new ConfigError(file, at, `unknown rule (rules: ${Object.keys(RULES).join(', ')})`);
+    if (typeof level !== 'string' || !SEVERITIES.includes(level)) {
+      throw new ConfigError(file, at, `must be one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${JSON.stringify(level)}`);
+    }
+    if (RULES[name].fixed) throw new ConfigError(file, at, `${RULES[name].code} ${name} is an input error and cannot be changed: Redis itself would refuse the script`);
+    out[name] = level as Severity | 'off';
+  }
+  return out;
 }
 
 function contracts(file: string, raw: unknown): ConfigContract[] {
   if (!Array.isArray(raw)) throw new ConfigError(file, 'contracts', 'must be a list of { "files": glob, ...contract } entries');
   return raw.map((entry, i) => {
+    let read: ConfigContract;
     try {
-      return readContractEntry(entry, `contracts[${i}]`);
+      read = readContractEntry(entry, `contracts[${i}]`);
     } catch (e) {
       const message = (e as Error).message;
       const colon = message.indexOf(': ');
       throw new ConfigError(file, message.slice(0, colon), message.slice(colon + 2));
     }
+    const rules = (entry as { rules?: unknown }).rules;
+    if (rules !== undefined) read.parts.rules = severities(file, `contracts[${i}].rules`, rules);
+    return read;
   });
 }
 

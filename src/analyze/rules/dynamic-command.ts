@@ -14,6 +14,8 @@ export default defineRule({
   },
   check(ctx) {
     for (const call of ctx.calls) {
+      // A library's helper this script does not call is given nothing here.
+      if (ctx.dead(call.fact.node) && ctx.included(call.fact.node)) continue;
       if (!call.commands) {
         const values = call.fact.args.fixed[0]?.values();
         const origin = values?.find((v) => v.kind !== 'literal');
@@ -21,7 +23,7 @@ export default defineRule({
           node: call.nameNode ?? call.fact.node,
           messageId: 'name',
           data: { origin: origin ? ctx.describe(origin) : values ? 'no name is given' : 'it comes from an argument list (unpack or ...)' },
-          hint: "write the command name as a string literal, e.g. redis.call('GET', KEYS[1]); branch on ARGV in Lua if the script runs different commands",
+          hint: "write the command name as a string literal, e.g. redis.call('GET', KEYS[1]); when the caller picks it, declare that arg as a union of the names (---@arg cmd 'LPUSH'|'RPUSH'): the wrapper then allows only those",
         });
         continue;
       }

@@ -11,10 +11,22 @@ export default defineRule({
   },
   messages: {
     derived: '{command} uses a key built from {base}: it is in the right slot, but Redis does not see it, so it is not safe while that slot migrates',
+    assumed:
+      "{command} uses as a key {origin}, which the config says carries the keys' hash tag (assumeTagged): Redis does not see it, so it is not safe while that slot migrates",
   },
   check(ctx) {
     forEachKeyArg(ctx.calls, (arg, command) => {
       if (ctx.dead(arg.node)) return false; // a helper nothing calls cannot run
+      const assumed = arg.values.values().find((v) => keyVerdict(v, ctx.contract, ctx.assumeTagged) === 'assumed');
+      if (assumed) {
+        ctx.report({
+          node: arg.node,
+          messageId: 'assumed',
+          data: { command: command.name.toUpperCase().replace('|', ' '), origin: ctx.describe(assumed) },
+          hint: 'the tool cannot check a name read from data or built at run time; declare the key (---@key) where the caller can name it',
+        });
+        return true;
+      }
       const derived = arg.values.values().find((v) => keyVerdict(v, ctx.contract) === 'tagged-derived');
       if (!derived || derived.kind !== 'derived') return false;
       const spec = derived.index === 'any' ? undefined : derived.base === 'key' ? ctx.contract.keys[derived.index - 1] : ctx.contract.args[derived.index - 1];

@@ -16,8 +16,9 @@ export default defineRule({
   check(ctx) {
     forEachKeyArg(ctx.calls, (arg, command) => {
       if (ctx.dead(arg.node)) return false; // a helper nothing calls cannot run
-      // No value at all means the analysis lost track of it: report, never accept.
-      const bad = arg.values.size === 0 ? [{ kind: 'unknown' as const, note: 'a value the analysis cannot trace', at: arg.node }] : arg.values.values().filter((v) => keyVerdict(v, ctx.contract) === 'undeclared');
+      // No value at all: the call cannot be reached with one (error() before it, a guard that
+      // excludes every value the key could have). Untracked values are explicit unknowns.
+      const bad = arg.values.values().filter((v) => keyVerdict(v, ctx.contract, ctx.assumeTagged) === 'undeclared');
       if (!bad.length) return false;
       const origins = bad.map((v) => ctx.describe(v));
       ctx.report({

@@ -42,6 +42,8 @@ export interface Facts {
 export interface ValueOptions {
   /** True when ARGV[index] is declared `number`: tonumber() of it may carry a fraction. */
   fractionalArg(index: number | 'any'): boolean;
+  /** The values ARGV[index] may take when it is declared a union of literals ('asc'|'desc'): the wrapper allows only those. */
+  argLiterals?(index: number): readonly string[] | undefined;
 }
 
 export interface FnState {

@@ -9,7 +9,7 @@ import type { ValueAnalysis } from './analysis.js';
 import { callEach, escapeAll, flagged, type CallNode } from './calls.js';
 import { libraryMember, readTable, derivedFrom } from './expressions.js';
 import { TRUTHY, type Flow } from './flow.js';
-import { allOf, facetsOf, nil, nth, one, union, unknown, ValueSet, isStringish, type Value, type ValueList } from './value.js';
+import { allOf, nil, nth, one, refineSet, union, unknown, ValueSet, isStringish, type Value, type ValueList } from './value.js';
 
 export interface BuiltinCall {
   a: ValueAnalysis;
@@ -137,7 +137,7 @@ const BUILTINS: Record<string, Builtin> = {
   // error() never returns: `KEYS[1] or error('...')` is KEYS[1].
   error: () => ({ fixed: [new ValueSet()] }),
   // assert(v, ...) returns its arguments when v is truthy, and does not return otherwise.
-  assert: (c) => ({ fixed: [arg(c, 0).filter((v) => facetsOf(v).some((f) => TRUTHY.includes(f))), ...c.full.fixed.slice(1)], rest: c.full.rest }),
+  assert: (c) => ({ fixed: [refineSet(arg(c, 0), new Set(TRUTHY)), ...c.full.fixed.slice(1)], rest: c.full.rest }),
   'coroutine.wrap': coroutine,
   'coroutine.create': coroutine,
   'coroutine.resume': (c) => {

@@ -3,7 +3,7 @@
 //   v, not v                      v is truthy / falsy
 //   v == nil, v ~= nil            v is nil / not nil
 //   type(v) == 'string'           v is a string (or not)
-//   v == 'literal', v == 42       v is a string / a number
+//   v == 'literal', v == 42       v is a string / a number; v ~= 'literal': v is not that literal
 //   a and b, a or b               combined; b is evaluated where a allows it
 // Anything else proves nothing.
 
@@ -11,8 +11,8 @@ import type * as L from 'luaparse';
 import type { Binding } from '../scope.js';
 import type { ValueAnalysis } from './analysis.js';
 import { single } from './expressions.js';
-import { EMPTY_FLOW, except, FALSY, join, narrow, TRUTHY, type Flow, type MaybeFlow } from './flow.js';
-import { facetsOf, one, union, type Facet, type ValueSet } from './value.js';
+import { EMPTY_FLOW, except, exclude, FALSY, join, narrow, TRUTHY, type Flow, type MaybeFlow } from './flow.js';
+import { one, refineSet, union, type Facet, type ValueSet } from './value.js';
 
 export interface Branches {
   /** The value of the expression. */
@@ -22,7 +22,7 @@ export interface Branches {
   whenFalse: MaybeFlow;
 }
 
-const keep = (values: ValueSet, facets: readonly Facet[]): ValueSet => values.filter((v) => facetsOf(v).some((f) => facets.includes(f)));
+const keep = (values: ValueSet, facets: readonly Facet[]): ValueSet => refineSet(values, new Set(facets));
 
 export function condition(a: ValueAnalysis, e: L.Expression, flow: Flow): Branches {
   let out: Branches;
@@ -70,7 +70,11 @@ function comparison(a: ValueAnalysis, e: L.BinaryExpression, flow: Flow): Branch
   const test = typeTest(a, e.left, e.right) ?? typeTest(a, e.right, e.left);
   if (!test) return { values, whenTrue: flow, whenFalse: flow };
   const equal = narrow(flow, test.binding, test.facets);
-  const different = test.exact ? narrow(flow, test.binding, except(...test.facets)) : flow;
+  const different = test.exact
+    ? narrow(flow, test.binding, except(...test.facets))
+    : test.literal !== undefined
+      ? exclude(flow, test.binding, test.literal)
+      : flow;
   return e.operator === '==' ? { values, whenTrue: equal, whenFalse: different } : { values, whenTrue: different, whenFalse: equal };
 }
 
@@ -87,7 +91,7 @@ const TYPE_NAMES: Record<string, readonly Facet[]> = {
  * What `subject == other` proves when it holds: the types the local may have. `exact`: when
  * it does not hold, the local has none of them (a type test, or a comparison with nil).
  */
-function typeTest(a: ValueAnalysis, subject: L.Expression, other: L.Expression): { binding: Binding; facets: readonly Facet[]; exact: boolean } | undefined {
+function typeTest(a: ValueAnalysis, subject: L.Expression, other: L.Expression): { binding: Binding; facets: readonly Facet[]; exact: boolean; literal?: string } | undefined {
   if (subject.type === 'CallExpression' && subject.base.type === 'Identifier' && subject.base.name === 'type' && !a.scopes.resolve.get(subject.base)) {
     const b = subject.arguments[0] && localOf(a, subject.arguments[0]);
     const names = other.type === 'StringLiteral' ? Object.hasOwn(TYPE_NAMES, other.value) ? TYPE_NAMES[other.value] : [] : undefined;
@@ -96,7 +100,7 @@ function typeTest(a: ValueAnalysis, subject: L.Expression, other: L.Expression):
   const b = localOf(a, subject);
   if (!b) return undefined;
   if (other.type === 'NilLiteral') return { binding: b, facets: ['nil'], exact: true };
-  if (other.type === 'StringLiteral') return { binding: b, facets: ['string'], exact: false };
+  if (other.type === 'StringLiteral') return { binding: b, facets: ['string'], exact: false, literal: other.value };
   if (other.type === 'NumericLiteral') return { binding: b, facets: ['number'], exact: false };
   if (other.type === 'BooleanLiteral') return { binding: b, facets: [other.value ? 'true' : 'false'], exact: true };
   return undefined;

@@ -141,9 +141,13 @@ function missingField(a: ValueAnalysis, t: TableObject, key: TableKey, at: Node,
 
 function readRedisTable(a: ValueAnalysis, t: TableObject, key: TableKey, at: Node): ValueSet {
   const index = 'index' in key && key.index?.type === 'NumericLiteral' && Number.isInteger(key.index.value) ? key.index.value : 'any';
-  const own: Value = t === a.KEYS ? { kind: 'key', index, at } : { kind: 'argv', index, at };
+  // An arg declared as a union of literals holds one of them (the wrapper refuses anything else).
+  const literals = t === a.ARGV && index !== 'any' ? a.options.argLiterals?.(index) : undefined;
+  const own: Value[] = literals
+    ? literals.map((text): Value => ({ kind: 'literal', text, at }))
+    : [t === a.KEYS ? { kind: 'key', index, at } : { kind: 'argv', index, at }];
   // KEYS and ARGV may be written by the script itself (KEYS[1] = ...).
-  return union(one(own), t.elements, ...t.fields.values());
+  return union(new ValueSet(own), t.elements, ...t.fields.values());
 }
 
 /**

@@ -161,6 +161,28 @@ export function facetsOf(v: Value): readonly Facet[] {
   }
 }
 
+/**
+ * What `v` can be when a guard lets through only the `allowed` types: nothing, itself, or a
+ * sharper value (a boolean known falsy is false; an unknown value known falsy is nil or false).
+ */
+export function refine(v: Value, allowed: ReadonlySet<Facet>): Value[] {
+  const facets = facetsOf(v);
+  const kept = facets.filter((f) => allowed.has(f));
+  if (kept.length === 0) return [];
+  if (kept.length === facets.length) return [v];
+  const at = 'at' in v ? v.at : undefined;
+  if (v.kind === 'boolean' && kept.length === 1) return [{ kind: 'boolean', value: kept[0] === 'true', at: v.at }];
+  if ((v.kind === 'unknown' || v.kind === 'reply') && at && kept.every((f) => f === 'nil' || f === 'false')) {
+    return kept.map((f): Value => (f === 'nil' ? { kind: 'nil', at } : { kind: 'boolean', value: false, at }));
+  }
+  return [v];
+}
+
+/** The values of `set` a guard lets through, each refined. */
+export function refineSet(set: ValueSet, allowed: ReadonlySet<Facet>): ValueSet {
+  return new ValueSet(set.values().flatMap((v) => refine(v, allowed)));
+}
+
 /** The value in the user's terms; `line(n)` names where a node is ("line 7", or a file and line). */
 export function describeValue(v: Value, line: (n: Node) => string): string {
   switch (v.kind) {
