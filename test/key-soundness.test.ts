@@ -49,6 +49,15 @@ const STEPS: Step[] = [
   (e, n) => ({ code: [`local base${n} = { k = ${e} }`, `local obj${n} = setmetatable({}, { __index = base${n} })`], expr: `obj${n}.k` }),
   (e, n) => ({ code: [`local t${n} = setmetatable({ k = KEYS[1] }, { __index = function() return ${e} end })`], expr: `t${n}.other` }),
   (e, n) => ({ code: [`local t${n} = { k = KEYS[1] }`, `t${n}['k'] = ${e}`], expr: `t${n}.k` }),
+  // Commands built as lists and unpacked: appends, overwrites, inserts, removals, holes.
+  (e, n) => ({ code: [`local l${n} = { 'GET' }`, `table.insert(l${n}, ${e})`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
+  (e, n) => ({ code: [`local l${n} = { 'DEL', KEYS[1] }`, `l${n}[#l${n} + 1] = ${e}`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
+  (e, n) => ({ code: [`local l${n} = { 'GET', KEYS[1] }`, `l${n}[2] = ${e}`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
+  (e, n) => ({ code: [`local l${n} = { 'GET', KEYS[1] }`, `table.insert(l${n}, 2, ${e})`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
+  (e, n) => ({ code: [`local l${n} = { 'GET', KEYS[1] }`, `table.remove(l${n})`, `table.insert(l${n}, ${e})`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
+  (e, n) => ({ code: [`local l${n} = { 'GET', nil }`, `table.insert(l${n}, ${e})`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
+  (e, n) => ({ code: [`local l${n} = { 'GET', KEYS[1] }`, `local m${n} = l${n}`, `m${n}[#l${n}] = ${e}`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
+  (e, n) => ({ code: [`local l${n} = { 'GET', ${e} }`], expr: `select(2, unpack(l${n}))` }),
 ];
 
 const SOURCES = ["'user:42'", "'user:' .. ARGV[1]", 'ARGV[1]', "redis.call('GET', KEYS[1])", "string.format('%s:x', ARGV[1])"];

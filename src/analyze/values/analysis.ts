@@ -6,7 +6,7 @@
 import type * as L from 'luaparse';
 import type { Node } from '../../parse/parse-lua.js';
 import type { Binding, FunctionInfo, Scopes } from '../scope.js';
-import { allOf, nil, nth, one, unknown, ValueSet, type TableObject, type Value, type ValueList } from './value.js';
+import { allOf, facetsOf, nil, nth, one, unknown, ValueSet, type TableObject, type Value, type ValueList } from './value.js';
 
 export interface RedisCallFact {
   node: L.CallExpression | L.StringCallExpression | L.TableCallExpression;
@@ -115,9 +115,35 @@ export class ValueAnalysis {
     let t = this.tables.get(origin);
     if (!t) {
       t = { id: this.tableCount++, origin: kind, elements: new ValueSet(), fields: new Map(), metatables: new ValueSet() };
+      if (typeof kind !== 'string') t.positions = { head: [], tail: new ValueSet() };
       this.tables.set(origin, t);
     }
     return t;
+  }
+
+  /** Stores an element at a position not known at build time (`t[i] = v`, table.insert(t, i, v)). */
+  storeElement(t: TableObject, values: Iterable<Value>): void {
+    this.add(t.elements, values);
+    this.breakPositions(t);
+  }
+
+  /**
+   * Appends (`table.insert(t, v)`, `t[#t + 1] = v`): the value lands after the constructor's
+   * positions unless one of them may be nil (then `#t` may stop before it).
+   */
+  appendElement(t: TableObject, values: Iterable<Value>): void {
+    const list = [...values];
+    this.add(t.elements, list);
+    if (!t.positions) return;
+    if (t.positions.head.some((s) => s.some((v) => facetsOf(v).includes('nil')))) this.breakPositions(t);
+    else this.add(t.positions.tail, list);
+  }
+
+  /** The table's positions are no longer known: every read computed with them runs again. */
+  breakPositions(t: TableObject): void {
+    if (!t.positions) return;
+    t.positions = undefined;
+    this.grew = true;
   }
 
   /** The set of a named field of a table, created on first use. */

@@ -9,7 +9,7 @@ import type { ValueAnalysis } from './analysis.js';
 import { callEach, escapeAll, flagged, type CallNode } from './calls.js';
 import { libraryMember, readTable, derivedFrom } from './expressions.js';
 import { TRUTHY, type Flow } from './flow.js';
-import { allOf, nil, nth, one, refineSet, union, unknown, ValueSet, isStringish, type Value, type ValueList } from './value.js';
+import { allOf, facetsOf, nil, nth, one, refineSet, union, unknown, ValueSet, isStringish, type Value, type ValueList } from './value.js';
 
 export interface BuiltinCall {
   a: ValueAnalysis;
@@ -104,8 +104,23 @@ function tableStore(c: BuiltinCall): ValueList {
   const value = c.name === 'rawset' ? nth(g, 2, c.e) : g.fixed.length >= 3 ? union(g.fixed[2], g.rest) : union(nth(g, 1, c.e), g.rest);
   const keyNode = c.nodes[1];
   const name = c.name === 'rawset' && keyNode?.type === 'StringLiteral' ? keyNode.value : undefined;
-  for (const t of arg(c, 0)) if (t.kind === 'table') c.a.add(name === undefined ? t.table.elements : c.a.field(t.table, name), value);
+  const append = c.name === 'table.insert' && g.fixed.length === 2 && !g.rest;
+  for (const t of arg(c, 0)) {
+    if (t.kind !== 'table') continue;
+    if (name !== undefined) c.a.add(c.a.field(t.table, name), value);
+    else if (append) c.a.appendElement(t.table, value);
+    else c.a.storeElement(t.table, value);
+  }
   return { fixed: [] };
+}
+
+/** unpack(t) of one table whose positions are known: them first, then what was appended. */
+function unpackPositions(c: BuiltinCall): ValueList | undefined {
+  const tables = arg(c, 0).values();
+  const t = tables.length === 1 && tables[0]?.kind === 'table' ? tables[0].table : undefined;
+  if (!t?.positions || c.given.fixed.length !== 1 || c.given.rest) return undefined;
+  if (t.positions.head.some((s) => s.some((v) => facetsOf(v).includes('nil')))) return undefined;
+  return { fixed: t.positions.head.map((s) => new ValueSet(s.values())), rest: new ValueSet(t.positions.tail.values()) };
 }
 
 function rawget(c: BuiltinCall): ValueList {
@@ -150,6 +165,8 @@ const BUILTINS: Record<string, Builtin> = {
     return { fixed: [], rest: union(c.a.resumed, nil(c.e)) };
   },
   unpack: (c) => {
+    const known = unpackPositions(c);
+    if (known) return known;
     const out = new ValueSet();
     for (const t of arg(c, 0)) out.addAll(t.kind === 'table' ? readTable(c.a, t.table, { index: undefined }, c.e) : unknown(c.e, 'unpack of a value the analysis does not follow'));
     return { fixed: [], rest: out };
@@ -163,8 +180,12 @@ const BUILTINS: Record<string, Builtin> = {
   rawget,
   rawset: tableStore,
   'table.insert': tableStore,
-  'table.remove': (c) => ({ fixed: [new ValueSet(arg(c, 0).values().flatMap((t) => (t.kind === 'table' ? readTable(c.a, t.table, { index: undefined }, c.e).values() : unknown(c.e, 'table.remove').values())))] }),
+  'table.remove': (c) => {
+    for (const t of arg(c, 0)) if (t.kind === 'table') c.a.breakPositions(t.table);
+    return { fixed: [new ValueSet(arg(c, 0).values().flatMap((t) => (t.kind === 'table' ? readTable(c.a, t.table, { index: undefined }, c.e).values() : unknown(c.e, 'table.remove').values())))] };
+  },
   'table.sort': (c) => {
+    for (const t of arg(c, 0)) if (t.kind === 'table') c.a.breakPositions(t.table);
     c.a.escape(arg(c, 1));
     return { fixed: [] };
   },

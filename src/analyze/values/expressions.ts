@@ -76,14 +76,33 @@ function literalName(a: ValueAnalysis, key: L.Expression, flow: Flow): string | 
 function tableConstructor(a: ValueAnalysis, e: L.TableConstructorExpression, flow: Flow): ValueList {
   // A call or `...` last in the list contributes all its values.
   const table = a.tableFor(e);
+  let position = 0;
   e.fields.forEach((f, i) => {
     if (f.type === 'TableKeyString') a.add(a.field(table, f.key.name), single(a, f.value, flow));
     else if (f.type === 'TableKey') {
       const name = literalName(a, f.key, flow);
-      a.add(name === undefined ? table.elements : a.field(table, name), single(a, f.value, flow));
-    } else a.add(table.elements, i === e.fields.length - 1 ? allOf(evaluate(a, f.value, flow)) : single(a, f.value, flow));
+      if (name === undefined) a.storeElement(table, single(a, f.value, flow));
+      else a.add(a.field(table, name), single(a, f.value, flow));
+    } else if (i === e.fields.length - 1 && MULTI.has(f.value.type)) {
+      // A call or `...` last: how many values it gives is not known, so they all go after the head.
+      const last = allOf(evaluate(a, f.value, flow));
+      a.add(table.elements, last);
+      if (table.positions) a.add(table.positions.tail, last);
+    } else {
+      const value = single(a, f.value, flow);
+      a.add(table.elements, value);
+      if (table.positions) a.add(headAt(table.positions.head, position++), value);
+    }
   });
   return { fixed: [one({ kind: 'table', table })] };
+}
+
+/** Expressions that give a list of values (all of them when last in a list). */
+const MULTI = new Set(['CallExpression', 'StringCallExpression', 'TableCallExpression', 'VarargLiteral']);
+
+function headAt(head: ValueSet[], k: number): ValueSet {
+  head[k] ??= new ValueSet();
+  return head[k];
 }
 
 /** A key of a table read: a name known at build time, a number, or anything. */

@@ -112,10 +112,23 @@ function assign(a: ValueAnalysis, target: L.Expression, values: ValueSet, flow: 
   }
   if (target.type !== 'IndexExpression' && target.type !== 'MemberExpression') return;
   const key = target.type === 'MemberExpression' ? target.identifier.name : literalKey(a, target.index, flow);
+  const append = target.type === 'IndexExpression' && isAppendIndex(a, target);
   for (const base of single(a, target.base, flow)) {
     if (base.kind !== 'table') continue;
-    a.add(key === undefined ? base.table.elements : a.field(base.table, key), values);
+    if (key !== undefined) a.add(a.field(base.table, key), values);
+    else if (append) a.appendElement(base.table, values);
+    else a.storeElement(base.table, values);
   }
+}
+
+/** `t[#t + 1]`, the append idiom. */
+function isAppendIndex(a: ValueAnalysis, target: L.IndexExpression): boolean {
+  const i = target.index;
+  if (i.type !== 'BinaryExpression' || i.operator !== '+' || i.right.type !== 'NumericLiteral' || i.right.value !== 1) return false;
+  const len = i.left;
+  if (len.type !== 'UnaryExpression' || len.operator !== '#' || len.argument.type !== 'Identifier' || target.base.type !== 'Identifier') return false;
+  const binding = a.scopes.resolve.get(target.base);
+  return binding !== undefined && binding === a.scopes.resolve.get(len.argument);
 }
 
 function literalKey(a: ValueAnalysis, index: L.Expression, flow: Flow): string | undefined {

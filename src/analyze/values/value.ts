@@ -16,6 +16,12 @@ export interface TableObject {
   fields: Map<string, ValueSet>;
   /** Values given to setmetatable(t, mt): a missing field is looked up through their __index. */
   metatables: ValueSet;
+  /**
+   * A constructor's positions 1..n (`{'hmset', key}`) and what was appended after them, while
+   * nothing but appends (`table.insert(t, v)`, `t[#t + 1] = v`) stored an element: then
+   * `unpack(t)` gives exactly these first. Undefined for other tables and once broken.
+   */
+  positions?: { head: ValueSet[]; tail: ValueSet };
 }
 
 export type Value =
