@@ -49,6 +49,14 @@ const STEPS: Step[] = [
   (e, n) => ({ code: [`local base${n} = { k = ${e} }`, `local obj${n} = setmetatable({}, { __index = base${n} })`], expr: `obj${n}.k` }),
   (e, n) => ({ code: [`local t${n} = setmetatable({ k = KEYS[1] }, { __index = function() return ${e} end })`], expr: `t${n}.other` }),
   (e, n) => ({ code: [`local t${n} = { k = KEYS[1] }`, `t${n}['k'] = ${e}`], expr: `t${n}.k` }),
+  // A function that cannot run passes nothing on; a live call beside it still does.
+  (e, n) => ({ code: [`local function w${n}(p) return p end`, `local function d${n}() return w${n}(KEYS[1]) end`], expr: `w${n}(${e})` }),
+  (e, n) => ({ code: [`local function w${n}(p) return p end`, `local function d${n}() return w${n}(KEYS[1]) end`, `local r${n} = d${n}`], expr: `(r${n}() and w${n}(${e}))` }),
+  // Lists of values of different lengths meet: returns, varargs, several callees, iterators.
+  (e, n) => ({ code: [`local function r${n}(c) if c then return unpack({ ${e} }, 1) end return KEYS[1], 2 end`], expr: `r${n}(ARGV[9])` }),
+  (e, n) => ({ code: [`local function v${n}(...) local x = ... return x end`, `v${n}(KEYS[1])`], expr: `v${n}(unpack({ ${e} }, 1))` }),
+  (e, n) => ({ code: [`local g${n} = function() return KEYS[1], 1 end`, `if ARGV[9] then g${n} = function() return unpack({ ${e} }, 1) end end`], expr: `g${n}()` }),
+  (e, n) => ({ code: [`local function it${n}() return unpack({ ${e} }, 1) end`, `local w${n} = KEYS[1]`, `for x in it${n} do w${n} = x break end`], expr: `w${n}` }),
   // Commands built as lists and unpacked: appends, overwrites, inserts, removals, holes.
   (e, n) => ({ code: [`local l${n} = { 'GET' }`, `table.insert(l${n}, ${e})`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),
   (e, n) => ({ code: [`local l${n} = { 'DEL', KEYS[1] }`, `l${n}[#l${n} + 1] = ${e}`, `redis.call(unpack(l${n}))`], expr: 'KEYS[1]' }),

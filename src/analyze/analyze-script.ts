@@ -59,6 +59,7 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
   const { file, parsed } = input;
   const scopes = resolveScopes(parsed.ast);
   const args = input.contract.args;
+  const liveness = findLiveness(parsed.ast, scopes);
   const argAt = (index: number) => args[index - 1] ?? (args[args.length - 1]?.variadic ? args[args.length - 1] : undefined);
   const facts = analyzeValues(parsed.ast, scopes, {
     fractionalArg: (index) => (index === 'any' ? args.some((a) => a.type.kind === 'number') : argAt(index)?.type.kind === 'number'),
@@ -66,10 +67,10 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
       const type = argAt(index)?.type;
       return type?.kind === 'literal' ? type.values : undefined;
     },
+    deadCode: (n) => liveness.dead(n),
   });
   const calls = resolveCalls(facts.redisCalls);
   if (input.conventions?.prefixArgs === 'tagged') markPrefixArgs(input.contract, calls);
-  const liveness = findLiveness(parsed.ast, scopes);
   const lineOf = (n: Node) => positionAt(file, rangeOf(n)[0]).line;
   const where = (n: Node): string => {
     const o = input.origin?.(rangeOf(n)[0]);

@@ -6,7 +6,7 @@
 import type * as L from 'luaparse';
 import type { Node } from '../../parse/parse-lua.js';
 import type { Binding, FunctionInfo, Scopes } from '../scope.js';
-import { allOf, facetsOf, nil, nth, one, unknown, ValueSet, type TableObject, type Value, type ValueList } from './value.js';
+import { allOf, emptyAccumulator, facetsOf, mergeInto, nil, nth, one, unknown, ValueSet, type ListAccumulator, type TableObject, type Value, type ValueList } from './value.js';
 
 export interface RedisCallFact {
   node: L.CallExpression | L.StringCallExpression | L.TableCallExpression;
@@ -44,13 +44,17 @@ export interface ValueOptions {
   fractionalArg(index: number | 'any'): boolean;
   /** The values ARGV[index] may take when it is declared a union of literals ('asc'|'desc'): the wrapper allows only those. */
   argLiterals?(index: number): readonly string[] | undefined;
+  /** True for a node inside a function that cannot run (liveness.ts): its calls pass nothing on. */
+  deadCode?(node: Node): boolean;
 }
 
 export interface FnState {
   info: FunctionInfo;
   params: ValueSet[];
-  varargs: ValueList;
-  returns: ValueList;
+  /** What `...` may give: the extra arguments of every call, merged. */
+  varargs: ListAccumulator;
+  /** What a call may give: every return statement's list, merged. */
+  returns: ListAccumulator;
   /** Called from code the analysis does not follow (or never called): its parameters are unknown. */
   escaped: boolean;
   /** Run as a coroutine: a call of it also returns what its body passes to coroutine.yield. */
@@ -95,8 +99,8 @@ export class ValueAnalysis {
       const st: FnState = {
         info,
         params: info.params.map(() => new ValueSet()),
-        varargs: { fixed: [], rest: new ValueSet() },
-        returns: { fixed: [] },
+        varargs: emptyAccumulator(),
+        returns: emptyAccumulator(),
         escaped: false,
         coroutine: false,
       };
@@ -212,6 +216,7 @@ export class ValueAnalysis {
 
   /** Binds a call's arguments (and `self`) to a function's parameters and varargs. */
   bindCall(st: FnState, args: ValueList, self: ValueSet | undefined, at: Node): void {
+    if (this.options.deadCode?.(at)) return; // a call in code that cannot run binds nothing
     const params = st.info.params;
     let offset = 0;
     if (params[0]?.kind === 'self') {
@@ -220,21 +225,19 @@ export class ValueAnalysis {
     }
     for (let i = offset; i < params.length; i++) this.add(st.params[i] as ValueSet, nth(args, i - offset, at));
     const extra = params.length - offset;
-    for (let i = extra; i < args.fixed.length; i++) {
-      const k = i - extra;
-      while (st.varargs.fixed.length <= k) {
-        st.varargs.fixed.push(new ValueSet());
-        this.grew = true;
-      }
-      this.add(st.varargs.fixed[k] as ValueSet, args.fixed[i] as ValueSet);
-    }
-    if (args.rest) this.add(st.varargs.rest as ValueSet, args.rest);
+    this.mergeList(st.varargs, { fixed: args.fixed.slice(extra), rest: args.rest }, at);
     if (st.coroutine) this.add(this.resumed, allOf(args));
+  }
+
+  /** Merges a list into an accumulator, noting growth. */
+  mergeList(acc: ListAccumulator, list: ValueList, at: Node): void {
+    const wasMerged = acc.merged;
+    if (mergeInto(acc, list, at, (set, values) => this.add(set, values)) || !wasMerged) this.grew = true;
   }
 
   /** What a call of `st` returns (what its body yields too, for a coroutine). */
   returnsOf(st: FnState, at: Node): ValueList {
-    const returns = st.returns.fixed.length || st.returns.rest ? st.returns : { fixed: [nil(at)] };
+    const returns = st.returns.fixed.length || st.returns.rest?.size ? st.returns : { fixed: [nil(at)] };
     // A coroutine's call gives what it yields or what it returns, in any position.
     return st.coroutine ? { fixed: [], rest: new ValueSet([...allOf(returns), ...this.yielded, ...nil(at)]) } : returns;
   }
@@ -257,14 +260,14 @@ export class ValueAnalysis {
    */
   applyEscapes(final: boolean): void {
     for (const st of this.fnStates.values()) {
-      const called = st.params.some((p) => p.size > 0) || (st.varargs.rest as ValueSet).size > 0 || st.varargs.fixed.length > 0;
+      const called = st.params.some((p) => p.size > 0) || st.varargs.merged;
       if (final && !st.escaped && !called) {
         st.escaped = true;
         this.grew = true;
       }
       if (!st.escaped) continue;
       st.params.forEach((p, i) => this.add(p, unknown(st.info.params[i]?.decl ?? st.info.node, 'a parameter of a function called from code the analysis does not follow')));
-      this.add(st.varargs.rest as ValueSet, unknown(st.info.node, 'an argument of a function called from code the analysis does not follow'));
+      this.mergeList(st.varargs, { fixed: [], rest: unknown(st.info.node, 'an argument of a function called from code the analysis does not follow') }, st.info.node);
     }
   }
 }

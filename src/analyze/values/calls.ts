@@ -9,7 +9,7 @@ import type { ValueAnalysis } from './analysis.js';
 import { callBuiltin } from './builtins.js';
 import { evaluate, single } from './expressions.js';
 import type { Flow } from './flow.js';
-import { allOf, one, union, unknown, ValueSet, isStringish, type ValueList } from './value.js';
+import { allOf, emptyAccumulator, mergeInto, one, unknown, ValueSet, isStringish, type ValueList } from './value.js';
 
 export type CallNode = L.CallExpression | L.StringCallExpression | L.TableCallExpression;
 
@@ -32,13 +32,12 @@ export function argList(a: ValueAnalysis, args: readonly L.Expression[], flow: F
 }
 
 /** Merges the value lists of the possible callees, position by position. */
-function merger(): { add(r: ValueList): void; result: ValueList } {
-  const result: ValueList = { fixed: [] };
+function merger(at: Node): { add(r: ValueList): void; result: ValueList } {
+  const result = emptyAccumulator();
   return {
     result,
     add(r) {
-      r.fixed.forEach((s, i) => (result.fixed[i] = union(result.fixed[i], s)));
-      if (r.rest) result.rest = union(result.rest, r.rest);
+      mergeInto(result, r, at, (set, values) => set.addAll(values));
     },
   };
 }
@@ -52,7 +51,7 @@ export function call(a: ValueAnalysis, e: CallNode, flow: Flow): ValueList {
   const self = method ? single(a, (e.base as L.MemberExpression).base, flow) : undefined;
   const callees = single(a, e.base, flow);
   const args = argList(a, argNodes, flow);
-  const out = merger();
+  const out = merger(e);
   for (const callee of callees) {
     if (NOT_CALLABLE.has(callee.kind)) continue; // Lua raises an error: the call gives nothing
     if (callee.kind === 'function') {

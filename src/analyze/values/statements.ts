@@ -160,21 +160,7 @@ function recordReturn(a: ValueAnalysis, s: L.ReturnStatement, values: ValueList,
     if (a.once(s)) a.facts.returns.push({ node: s, values: [...values.fixed, ...(values.rest ? [values.rest] : [])] });
     return;
   }
-  const st = a.fnState(fn);
-  values.fixed.forEach((v, i) => {
-    while (st.returns.fixed.length <= i) {
-      st.returns.fixed.push(new ValueSet());
-      a.grew = true;
-    }
-    a.add(st.returns.fixed[i] as ValueSet, v);
-  });
-  if (values.rest) {
-    if (!st.returns.rest) {
-      st.returns.rest = new ValueSet();
-      a.grew = true;
-    }
-    a.add(st.returns.rest, values.rest);
-  }
+  a.mergeList(a.fnState(fn).returns, values, s);
 }
 
 /** The flow at the top of every iteration: what held before the loop, minus what the body assigns. */
@@ -219,13 +205,13 @@ function loopValues(a: ValueAnalysis, s: L.ForGenericStatement, flow: Flow): Val
     return [unknown(s, 'a table key'), elements];
   }
   const callee = list.fixed[0] ?? new ValueSet();
-  const out: ValueSet[] = [];
+  const returns: ValueList[] = [];
   for (const f of callee) {
     if (f.kind !== 'function') continue;
     const st = a.fnState(f.fn);
     a.bindCall(st, { fixed: list.fixed.slice(1), rest: list.rest }, undefined, s);
-    a.returnsOf(st, s).fixed.forEach((r, i) => (out[i] = union(out[i], r)));
+    returns.push(a.returnsOf(st, s));
   }
-  const fallback = unknown(s, 'a value produced by an iterator');
-  return s.variables.map((_, i) => union(out[i], callee.some((v) => v.kind !== 'function') || !out[i] ? fallback : undefined));
+  const fallback = callee.some((v) => v.kind !== 'function') ? unknown(s, 'a value produced by an iterator') : undefined;
+  return s.variables.map((_, i) => union(fallback, ...returns.map((r) => nth(r, i, s))));
 }

@@ -129,6 +129,29 @@ export const nth = (list: ValueList, i: number, at: Node): ValueSet =>
 
 export const allOf = (list: ValueList): ValueSet => union(...list.fixed, list.rest);
 
+/** A list that collects several lists (a function's returns, its varargs over all calls). */
+export interface ListAccumulator extends ValueList {
+  /** Some list was merged in: a position past `fixed` may then be nil or a rest value. */
+  merged: boolean;
+}
+
+export const emptyAccumulator = (): ListAccumulator => ({ fixed: [], merged: false });
+
+/**
+ * Merges `list` into `acc`, position by position, as Lua fills them: past its fixed part a
+ * list gives a rest value or nil, so a shorter list adds those to the longer one's positions.
+ * `add` adds values to a set (the analysis notes growth); returns true when positions were added.
+ */
+export function mergeInto(acc: ListAccumulator, list: ValueList, at: Node, add: (set: ValueSet, values: ValueSet) => void): boolean {
+  const tail = acc.merged ? nth(acc, acc.fixed.length, at) : undefined;
+  const added = list.fixed.length > acc.fixed.length;
+  while (acc.fixed.length < list.fixed.length) acc.fixed.push(new ValueSet(tail?.values()));
+  acc.fixed.forEach((set, i) => add(set, nth(list, i, at)));
+  if (list.rest) add((acc.rest ??= new ValueSet()), list.rest);
+  acc.merged = true;
+  return added;
+}
+
 export const isStringish = (v: Value): boolean =>
   v.kind === 'key' || v.kind === 'derived' || v.kind === 'literal' || v.kind === 'argv' || v.kind === 'string';
 
