@@ -1,17 +1,35 @@
 #!/usr/bin/env node
 import { main } from '../dist/src/cli/main.js';
 
-const stopped = new Promise((resolve) => {
-  process.once('SIGINT', resolve);
-  process.once('SIGTERM', resolve);
-});
+// watch runs until SIGINT/SIGTERM. Other commands keep the default reaction (the process ends
+// at once, even mid-compile), except while writing: then a signal first removes the temp
+// files being written.
+const exitCode = { SIGINT: 130, SIGTERM: 143 };
+let stopRequested;
+const untilStopped = new Promise((resolve) => (stopRequested = resolve));
+const watching = () => {
+  process.once('SIGINT', stopRequested);
+  process.once('SIGTERM', stopRequested);
+};
+const whileWriting = (cleanup) => {
+  const onSignal = (signal) => {
+    cleanup();
+    process.exit(exitCode[signal]);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+};
 const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-  untilStopped: stopped,
+  untilStopped,
+  onWatchStart: watching,
+  whileWriting,
 });
-process.exitCode = code;
-if (code !== 0 || process.argv[2] !== 'watch') process.exit(code);
 process.exit(code);

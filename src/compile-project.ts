@@ -4,8 +4,9 @@
 // Touches no disk. A script with an error gets no new wrapper; when its previous wrapper
 // is given, that last good output is kept (and stays in the index).
 
-import { posix } from 'node:path';
 import { compile, type CompileResult } from './compile.js';
+import { modulePathFor, pathProblem } from './config/script-path.js';
+import { createSourceFile } from './source/source-file.js';
 import { contractFor, type Config } from './config/config.js';
 import { includeLines, resolveInclude, type ReadSource } from './compose/compose-script.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
@@ -27,6 +28,8 @@ export interface ScriptInput {
   /** Path relative to the project root, with / separators. */
   path: string;
   bytes: Uint8Array | string;
+  /** Why the file could not be read (its bytes are then empty). */
+  unreadable?: string;
 }
 
 export interface ProjectInput {
@@ -37,6 +40,8 @@ export interface ProjectInput {
   previous?: ReadonlyMap<string, string>;
   /** Reads a project file that is not among `files` (an included file outside the globs). */
   readSource?: ReadSource;
+  /** Stops the run between two scripts (watch stopping); the run then rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export interface ScriptSummary {
@@ -55,20 +60,19 @@ export interface ProjectResult {
   scripts: ScriptSummary[];
 }
 
-export function modulePathFor(config: Config, path: string): string {
-  const root = posix.normalize(config.rootDir.replace(/\\/g, '/'));
-  const rel = root === '.' ? path : posix.relative(root, path);
-  const inside = rel && !rel.startsWith('../') && !posix.isAbsolute(rel) ? rel : path;
-  return inside.replace(/\.lua$/i, '') + '.ts';
-}
-
 export async function compileProject(input: ProjectInput): Promise<ProjectResult> {
   const all = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const byPath = new Map(all.map((f) => [f.path, f.bytes]));
   const readSource: ReadSource = (path) => byPath.get(path) ?? input.readSource?.(path);
   const libraries = librariesOf(all, input.config);
-  const files = all.filter((f) => !libraries.has(f.path));
-  const results: Array<{ input: ScriptInput; result: CompileResult; module: string }> = files.map((f) => {
+  const refused = refusedPaths(all, input.config);
+  const files = all.filter((f) => !libraries.has(f.path) && !refused.has(f.path));
+  const results: Array<{ input: ScriptInput; result: CompileResult; module: string }> = [];
+  for (const f of files) {
+    if (input.signal) {
+      await new Promise((resolve) => setImmediate(resolve)); // let a stop request in
+      input.signal.throwIfAborted();
+    }
     const module = modulePathFor(input.config, f.path);
     const options = {
       path: f.path,
@@ -79,11 +83,11 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
       contract: contractFor(input.config, f.path),
       rulesFor: (file: string) => contractFor(input.config, file).rules,
     };
-    return { input: f, module, result: compile(f.bytes, options) };
-  });
+    results.push({ input: f, module, result: compile(f.bytes, options) });
+  }
 
   // A finding in an included file is found once per script that includes it: report it once.
-  const diagnostics: Diagnostic[] = dedupe(results.flatMap((r) => r.result.diagnostics));
+  const diagnostics: Diagnostic[] = [...refused.values(), ...dedupe(results.flatMap((r) => r.result.diagnostics))];
   const collided = checkCollisions(results, diagnostics);
 
   const outputs = new Map<string, string>();
@@ -109,6 +113,18 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   outputs.set(INDEX_MODULE, await emitIndex(project, indexed as WrapperModel[]));
   outputs.set(RUNTIME_MODULE, emitRuntime(input.runtimeTemplate));
   return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts };
+}
+
+/** RL009 for every file that cannot be read or whose path cannot give a wrapper. */
+function refusedPaths(files: readonly ScriptInput[], config: Config): Map<string, Diagnostic> {
+  const out = new Map<string, Diagnostic>();
+  for (const f of files) {
+    const problem = pathProblem(config, f.path) ?? (f.unreadable ? `cannot read the file: ${f.unreadable}` : undefined);
+    if (!problem) continue;
+    const file = createSourceFile(f.path, '');
+    out.set(f.path, makeDiagnostic(file, { rule: 'bad-path', start: 0, end: 0, message: `no wrapper for ${JSON.stringify(f.path)}: ${problem}`, hint: 'rename or move the file, or change include/rootDir in the config' }));
+  }
+  return out;
 }
 
 /** Files that scripts include (by @include or a prelude): libraries, not scripts of their own. */

@@ -218,11 +218,10 @@ function findKeys(
     const text = numRef ? literalOf(numRef.values) : undefined;
     const count = literal ?? (text?.length === 1 && /^\d+$/.test(text[0] as string) ? Number(text[0]) : undefined);
     if (count !== undefined) {
-      for (let k = 0; k < count; k++) {
-        const i = first + k * keystep;
-        if (i < argc) keys.add(i);
-        else if (open) setRestIsKey(true);
-      }
+      // Only the arguments there are can be keys (numkeys may be 1e12 or inf).
+      const present = Math.max(0, Math.ceil((argc - first) / keystep));
+      for (let k = 0; k < Math.min(count, present); k++) keys.add(first + k * keystep);
+      if (count > present && open) setRestIsKey(true);
       return;
     }
     // numkeys is computed (often #KEYS): every argument from the first key on is a key, up to

@@ -42,9 +42,16 @@ export function collectUsage(ast: Chunk): ContractUsage {
   return usage;
 }
 
+/**
+ * Past this many, inferred keys or args are not named one by one (KEYS[2147483647] would make
+ * a wrapper with two billion parameters): the wrapper takes them as one list, and RL006 says so.
+ */
+export const MAX_INFERRED = 100;
+
 /** Keys a script without a contract reads: key1..keyN, plus a variadic tail when it reads KEYS dynamically. */
 export function inferKeys(usage: ContractUsage, tagged = false): KeySpec[] {
   const n = maxIndex(usage.keys);
+  if (n > MAX_INFERRED) return [{ name: 'keys', variadic: true, tagged, description: '', start: 0, end: 0 }];
   const keys = Array.from({ length: n }, (_, i): KeySpec => ({ name: `key${i + 1}`, variadic: false, tagged, description: '', start: 0, end: 0 }));
   if (usage.keys.dynamic) keys.push({ name: 'keys', variadic: true, tagged, description: '', start: 0, end: 0 });
   return keys;
@@ -53,12 +60,14 @@ export function inferKeys(usage: ContractUsage, tagged = false): KeySpec[] {
 /** Args a script without a contract reads: arg1..argN (strings), plus a variadic tail when it reads ARGV dynamically. */
 export function inferArgs(usage: ContractUsage): ArgSpec[] {
   const n = maxIndex(usage.args);
+  const list = (name: string): ArgSpec => ({ name, type: { kind: 'string' }, variadic: true, tagged: false, description: '', start: 0, end: 0 });
+  if (n > MAX_INFERRED) return [list('args')];
   const args = Array.from({ length: n }, (_, i): ArgSpec => ({ name: `arg${i + 1}`, type: { kind: 'string' }, variadic: false, tagged: false, description: '', start: 0, end: 0 }));
-  if (usage.args.dynamic) args.push({ name: 'args', type: { kind: 'string' }, variadic: true, tagged: false, description: '', start: 0, end: 0 });
+  if (usage.args.dynamic) args.push(list('args'));
   return args;
 }
 
-const maxIndex = (u: TableUsage) => u.literal.reduce((m, x) => Math.max(m, x.index), 0);
+export const maxIndex = (u: TableUsage) => u.literal.reduce((m, x) => Math.max(m, x.index), 0);
 
 /** Keys and args of a script without a contract, inferred from what it reads. */
 export function inferContract(contract: ScriptContract, usage: ContractUsage): void {

@@ -36,6 +36,11 @@ const INPUT_EXAMPLES: Record<string, { text: string; wrong: string; right: strin
     wrong: '--- @include "includes/mising"',
     right: '--- @include "includes/missing"',
   },
+  'bad-path': {
+    text: 'A script must be inside rootDir, so that its wrapper lands inside the output folder, and its path must be usable as a module path: no line breaks or other control characters, no `#`, `?`, `%` or `\\` (an import specifier would read them as a URL fragment, query or escape), valid UTF-8. A file that cannot be read is reported here too.',
+    wrong: '"include": ["../shared/*.lua"] with "rootDir": "."',
+    right: '"rootDir": ".." (a folder that holds every script)',
+  },
   'unused-suppression': {
     text: 'A redis-luagen-disable comment names a rule that reports nothing where the comment applies: the finding it was written for is gone, and the comment would silently hide the next one.',
     wrong: "---@key k\n---@return string?\n-- redis-luagen-disable-next-line unused-local -- old temp var\nreturn redis.call('GET', KEYS[1])",
@@ -56,7 +61,7 @@ export function renderRulesDoc(): string {
   const out: string[] = [];
   out.push('# redis-luagen rules', '');
   out.push(
-    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, RL402 -- reason` above the line, `-- redis-luagen-disable-line rule-a -- reason` at its end) or per file (`-- redis-luagen-disable rule-a -- reason`). A comment names its rules by name or code; a comment that names none is refused, and one that silences nothing is reported (RL007).',
+    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005, RL008, RL009) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, RL402 -- reason` above the line, `-- redis-luagen-disable-line rule-a -- reason` at its end) or per file (`-- redis-luagen-disable rule-a -- reason`). A comment names its rules by name or code; a comment that names none is refused, and one that silences nothing is reported (RL007).',
     '',
   );
   out.push('This page is generated from the rule modules (`src/analyze/rules/`); a test keeps it in sync.', '');

@@ -102,7 +102,8 @@ function annotated(lines: string, where: string): ReturnType<typeof readContract
 
 /** BullMQ's `name-N.lua`: the key count N, and the name without it. */
 export function fileNameConvention(path: string): { keys: number; stem: string } | undefined {
-  const m = /(?:^|\/)([^/]+)-(\d+)\.lua$/i.exec(path);
+  // Up to 3 digits: `report-20260101.lua` names a date, not twenty million keys.
+  const m = /(?:^|\/)([^/]+)-(\d{1,3})\.lua$/i.exec(path);
   return m ? { keys: Number(m[2]), stem: m[1] as string } : undefined;
 }
 

@@ -10,7 +10,7 @@ import { makeDiagnostic } from '../diagnostics/report.js';
 import type { ParsedLua } from '../parse/parse-lua.js';
 import type { SourceFile } from '../source/source-file.js';
 import type { ContractUsage } from '../analyze/contract-usage.js';
-import { inferArgs, inferContract, inferKeys } from '../analyze/contract-usage.js';
+import { inferArgs, inferContract, inferKeys, maxIndex, MAX_INFERRED } from '../analyze/contract-usage.js';
 import type { ScriptContract } from './contract.js';
 import { fileNameConvention, type ContractParts } from './config-contract.js';
 import { readContract } from './read-contract.js';
@@ -53,7 +53,7 @@ export function resolveContract(file: SourceFile, parsed: ParsedLua, usage: Cont
         rule: 'missing-contract',
         start: anchor,
         end: anchor,
-        message: `no contract: inferred ${describeInferred(contract)}`,
+        message: `no contract: inferred ${describeInferred(contract)}${beyondInference(usage)}`,
         hint: 'add ---@key name, ---@arg name type and ---@return type lines before the first statement to name and type them',
       }),
     );
@@ -75,6 +75,13 @@ function applyParts(contract: ScriptContract, parts: ContractParts, keysFromName
   contract.args = parts.args ?? inferArgs(usage);
   if (parts.returns) contract.returns = parts.returns;
   return true;
+}
+
+/** Why an inferred list is one list: the script reads an index past MAX_INFERRED. */
+function beyondInference(usage: ContractUsage): string {
+  const past = (u: ContractUsage['keys'], table: string) => (maxIndex(u) > MAX_INFERRED ? [`${table}[${maxIndex(u)}]`] : []);
+  const list = [...past(usage.keys, 'KEYS'), ...past(usage.args, 'ARGV')];
+  return list.length ? ` (it reads ${list.join(' and ')}: past ${MAX_INFERRED}, keys and args are inferred as one list)` : '';
 }
 
 function describeInferred(contract: ScriptContract): string {

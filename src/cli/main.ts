@@ -9,8 +9,8 @@ import { compile, type MinifyMode } from '../compile.js';
 import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
 import { ConfigError } from '../config/config.js';
-import { readPackageFile, writeOutputs } from '../io/files.js';
-import { runProject, type ProjectRun, type RunOptions } from './run-project.js';
+import { PathError, readPackageFile, removePendingTemps } from '../io/files.js';
+import { runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
 import { startWatch } from '../watch/watch.js';
 
 export interface CliIO {
@@ -20,6 +20,14 @@ export interface CliIO {
   color: boolean;
   /** Resolves when the user stops `watch` (SIGINT/SIGTERM in the real process). */
   untilStopped?: Promise<void>;
+  /**
+   * Called before outputs are written, with a cleanup that removes temp files being written;
+   * returns a function called after. The real process stops on SIGINT/SIGTERM at once while
+   * compiling (nothing to clean), and runs the cleanup first while writing.
+   */
+  whileWriting?: (cleanup: () => void) => () => void;
+  /** Called when watch starts: the real process then listens for SIGINT/SIGTERM (untilStopped). */
+  onWatchStart?: () => void;
 }
 
 export const HELP = `redis-luagen: compile annotated Redis Lua scripts into typed ioredis wrappers
@@ -140,7 +148,13 @@ function verdict(run: ProjectRun, maxWarnings: number | undefined, io: CliIO): n
 export async function build(p: Parsed, io: CliIO): Promise<number> {
   const started = performance.now();
   const run = await runProject(p.run);
-  const report = await writeOutputs(run.outDir, run.result.outputs, run.existing);
+  const release = io.whileWriting?.(removePendingTemps);
+  let report;
+  try {
+    report = await writeRun(run);
+  } finally {
+    release?.();
+  }
   printDiagnostics(run, p.format, io);
   const outRel = relative(io.cwd, run.outDir) || '.';
   io.stderr(
@@ -159,12 +173,14 @@ export async function check(p: Parsed, io: CliIO): Promise<number> {
   printDiagnostics(run, p.format, io);
   const outRel = relative(io.cwd, run.outDir) || '.';
   const drift: string[] = [];
+  const compared = (path: string) => !run.selected || run.selected.has(path);
   for (const [path, text] of run.result.outputs) {
+    if (!compared(path)) continue;
     const onDisk = run.existing.get(path);
     if (onDisk === undefined) drift.push(`${outRel}/${path}: missing`);
     else if (onDisk !== text) drift.push(`${outRel}/${path}: stale`);
   }
-  for (const path of run.existing.keys()) if (!run.result.outputs.has(path)) drift.push(`${outRel}/${path}: extra (its source is gone)`);
+  if (!run.selected) for (const path of run.existing.keys()) if (!run.result.outputs.has(path)) drift.push(`${outRel}/${path}: extra (its source is gone)`);
   drift.sort();
   for (const line of drift) io.stderr(`redis-luagen: ${line}\n`);
   if (drift.length) io.stderr(`redis-luagen: generated files are out of date: run redis-luagen build\n`);
@@ -194,7 +210,9 @@ async function minify(p: Parsed, io: CliIO): Promise<number> {
 }
 
 async function watch(p: Parsed, io: CliIO): Promise<number> {
+  io.onWatchStart?.();
   const watcher = await startWatch(p.run, {
+    stop: io.untilStopped,
     onBuild: (event) => {
       if (event.kind === 'error') {
         io.stderr(`redis-luagen: ${event.error.message}\n`);
@@ -234,6 +252,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr(`redis-luagen: config error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof PathError) {
+      io.stderr(`redis-luagen: ${e.message}\n`);
       return 2;
     }
     io.stderr(`redis-luagen: internal error: ${(e as Error).stack ?? String(e)}\n`);

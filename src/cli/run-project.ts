@@ -4,9 +4,15 @@
 import { join, relative } from 'node:path';
 import { compileProject, type ProjectResult } from '../compile-project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { INDEX_MODULE, RUNTIME_MODULE } from '../codegen/emit-wrapper.js';
 import {
+  checkOutDir,
+  findGiven,
   findScripts,
   loadConfig,
+  PathError,
+  writeOutputs,
+  type WriteReport,
   readGenerated,
   readProjectFile,
   readRuntimeTemplate,
@@ -20,12 +26,19 @@ export interface RunOptions {
   config?: string;
   out?: string;
   paths?: readonly string[];
+  /** Stops the run between two scripts. */
+  signal?: AbortSignal;
 }
 
 export interface ProjectRun {
   loaded: LoadedConfig;
   outDir: string;
   result: ProjectResult;
+  /**
+   * When paths narrow the run: the outputs written and compared (the named scripts'
+   * wrappers, the index and the runtime). Other scripts' wrappers are left as they are.
+   */
+  selected?: ReadonlySet<string>;
   existing: Map<string, string>;
   /** Diagnostics with `file` relative to the working directory. */
   diagnostics: Diagnostic[];
@@ -36,7 +49,10 @@ export interface ProjectRun {
 export async function runProject(options: RunOptions, loaded?: LoadedConfig): Promise<ProjectRun> {
   const config = loaded ?? (await loadConfig(options.cwd, options.config));
   const outDir = resolveOutDir(config, options.cwd, options.out);
-  const paths = await findScripts(config, options.cwd, options.paths ?? []);
+  const given = options.paths?.length ? await findGiven(config, options.cwd, options.paths) : undefined;
+  const paths = [...new Set([...(await findScripts(config)), ...(given ?? [])])].sort();
+  if (!paths.length) throw new PathError(`no script matches include ${JSON.stringify(config.config.include)}${config.file ? ` (${relative(options.cwd, config.file)})` : ''}: nothing to build`);
+  checkOutDir(config, outDir, paths);
   const files = await readScripts(config.root, paths);
   const existing = await readGenerated(outDir);
   const included = new Map<string, Uint8Array>();
@@ -51,12 +67,32 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig): Pr
     runtimeTemplate: readRuntimeTemplate(),
     previous: existing,
     readSource,
+    signal: options.signal,
   });
   const toCwd = (p: string) => relative(options.cwd, join(config.root, p)).split('\\').join('/');
   const sources = new Map<string, string>();
   for (const f of [...files, ...[...included].map(([path, bytes]) => ({ path, bytes }))]) {
     sources.set(toCwd(f.path), typeof f.bytes === 'string' ? f.bytes : new TextDecoder().decode(f.bytes));
   }
-  const diagnostics = result.diagnostics.map((d) => ({ ...d, file: toCwd(d.file) }));
-  return { loaded: config, outDir, result, existing, diagnostics, sources };
+  const selection = given ? select(result, new Set(given)) : undefined;
+  const shown = selection ? result.diagnostics.filter((d) => selection.files.has(d.file)) : result.diagnostics;
+  const diagnostics = shown.map((d) => ({ ...d, file: toCwd(d.file) }));
+  return { loaded: config, outDir, result, existing, diagnostics, sources, selected: selection?.outputs };
+}
+
+/** What a run narrowed to some scripts shows and writes: their files (and includes) and outputs. */
+function select(result: ProjectResult, given: ReadonlySet<string>): { files: Set<string>; outputs: Set<string> } {
+  const scripts = result.scripts.filter((s) => given.has(s.path));
+  return {
+    files: new Set([...given, ...scripts.flatMap((s) => s.includes)]),
+    outputs: new Set([...scripts.map((s) => s.module), INDEX_MODULE, RUNTIME_MODULE]),
+  };
+}
+
+/** Writes a run's outputs: all of them, or only the selected ones (then nothing is removed). */
+export function writeRun(run: ProjectRun): Promise<WriteReport> {
+  const selected = run.selected;
+  if (!selected) return writeOutputs(run.outDir, run.result.outputs, run.existing);
+  const outputs = new Map([...run.result.outputs].filter(([path]) => selected.has(path)));
+  return writeOutputs(run.outDir, outputs, run.existing, { remove: false });
 }

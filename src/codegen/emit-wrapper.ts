@@ -86,9 +86,9 @@ function tsReturnType(t: ReturnType): string {
   }
 }
 
-/** Text safe inside a /** *\/ comment. */
+/** Text safe inside a /** *\/ comment: no `*\/` to end it, no `/*` to confuse ts-morph, one line per line. */
 function doc(text: string): string {
-  return text.replace(/\*\//g, '*\\/');
+  return text.replace(/\*\//g, '*\\/').replace(/\/\*/g, '/\\*').replace(/\r\n?|[\u2028\u2029]/g, '\n');
 }
 
 function relativeImport(fromModule: string, toModule: string): string {

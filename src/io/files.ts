@@ -1,8 +1,8 @@
 // The disk edge: finds the config and the scripts, reads what was generated before, and
 // writes outputs atomically (temp file + rename), only when their content changed.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
@@ -47,25 +47,52 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
   return { config: { ...DEFAULT_CONFIG, rules: {} }, root: cwd };
 }
 
-/** Paths (relative to the project root, posix) of the scripts to compile. */
-export async function findScripts(loaded: LoadedConfig, cwd: string, paths: readonly string[] = []): Promise<string[]> {
+/** A path given on the command line or a folder that cannot be used: exit 2, nothing touched. */
+export class PathError extends Error {}
+
+/** A path as the project names it: relative to the root, posix (`../x.lua` when outside it). */
+const projectPath = (root: string, path: string): string => toPosix(relative(root, resolve(root, path)));
+
+/** Paths of the scripts the config's include globs match (relative to the project root, posix). */
+export async function findScripts(loaded: LoadedConfig): Promise<string[]> {
   const { config, root } = loaded;
-  const outDir = toPosix(relative(root, resolve(root, config.outDir)));
-  const ignore = ['**/node_modules/**', `${outDir}/**`, ...config.exclude];
-  let patterns: string[];
-  if (paths.length) {
-    patterns = [];
-    for (const p of paths) {
-      const abs = resolve(cwd, p);
-      const rel = toPosix(relative(root, abs)) || '.';
-      const isDir = await stat(abs).then((s) => s.isDirectory(), () => false);
-      patterns.push(isDir ? (rel === '.' ? '**/*.lua' : `${rel}/**/*.lua`) : rel);
+  const found = await glob(config.include, { cwd: root, ignore: ['**/node_modules/**', ...config.exclude], onlyFiles: true, dot: false, expandDirectories: false });
+  return [...new Set(found.map((p) => projectPath(root, p)))].sort();
+}
+
+/** The scripts named on the command line: files, or the .lua files under folders. A path that names nothing is an error. */
+export async function findGiven(loaded: LoadedConfig, cwd: string, paths: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    const info = await stat(abs).catch(() => undefined);
+    if (!info) throw new PathError(`${p}: no such file or folder`);
+    if (!info.isDirectory()) {
+      out.add(projectPath(loaded.root, abs));
+      continue;
     }
-  } else {
-    patterns = config.include;
+    const found = await glob('**/*.lua', { cwd: abs, ignore: ['**/node_modules/**'], onlyFiles: true, dot: false });
+    if (!found.length) throw new PathError(`${p}: holds no .lua file`);
+    for (const f of found) out.add(projectPath(loaded.root, join(abs, f)));
   }
-  const found = await glob(patterns, { cwd: root, ignore, onlyFiles: true, dot: false, expandDirectories: false });
-  return found.map(toPosix).sort();
+  return [...out].sort();
+}
+
+/**
+ * The output folder must hold nothing but output: not the project root, no script, no
+ * node_modules, not inside node_modules. Everything the tool writes or removes is inside it.
+ */
+export function checkOutDir(loaded: LoadedConfig, outDir: string, scripts: readonly string[]): void {
+  const inside = (path: string) => path === outDir || path.startsWith(outDir + sep);
+  const name = relative(loaded.root, outDir) || '.';
+  const refuse = (why: string) => {
+    throw new PathError(`the output folder ${name} ${why}: choose a folder that holds only generated files (outDir in the config, or --out)`);
+  };
+  if (inside(loaded.root)) refuse('holds the project root');
+  if (outDir.split(sep).includes('node_modules')) refuse('is inside node_modules');
+  if (existsSync(join(outDir, 'node_modules'))) refuse('holds node_modules');
+  const script = scripts.find((s) => inside(resolve(loaded.root, s)));
+  if (script) refuse(`holds the script ${script}`);
 }
 
 /** A project file by its project-relative posix path (an included file), or undefined when absent. */
@@ -79,8 +106,17 @@ export function readProjectFile(root: string, path: string): Uint8Array | undefi
   }
 }
 
+/** The scripts' bytes; a file that cannot be read (gone, a name that is not UTF-8) says why instead. */
 export async function readScripts(root: string, paths: readonly string[]): Promise<ScriptInput[]> {
-  return Promise.all(paths.map(async (path) => ({ path, bytes: new Uint8Array(await readFile(join(root, path))) })));
+  return Promise.all(
+    paths.map(async (path): Promise<ScriptInput> => {
+      try {
+        return { path, bytes: new Uint8Array(await readFile(join(root, path))) };
+      } catch (e) {
+        return { path, bytes: new Uint8Array(), unreadable: (e as NodeJS.ErrnoException).code ?? String(e) };
+      }
+    }),
+  );
 }
 
 /** Generated files under `outDir` (those that start with the redis-luagen marker), by relative path. */
@@ -95,7 +131,8 @@ export async function readGenerated(outDir: string): Promise<Map<string, string>
     }
     for (const e of entries) {
       const abs = join(dir, e.name);
-      if (e.isDirectory()) await visit(abs);
+      // Dirents do not follow symbolic links: a linked folder or file is never read or removed.
+      if (e.isDirectory() && e.name !== 'node_modules') await visit(abs);
       else if (e.isFile() && e.name.endsWith('.ts') && !e.name.startsWith('.')) {
         const text = await readFile(abs, 'utf8');
         if (text.startsWith(GENERATED_MARKER)) found.set(toPosix(relative(outDir, abs)), text);
@@ -112,13 +149,26 @@ export interface WriteReport {
   removed: string[];
 }
 
-/** Writes changed outputs atomically and removes generated files that are no longer produced. */
+export interface WriteOptions {
+  /** Remove generated files that are not among the outputs (false when paths narrow the build). */
+  remove: boolean;
+}
+
+/**
+ * Writes changed outputs atomically and removes generated files that are no longer produced.
+ * First it removes temp files a killed build left, and refuses (before writing anything) a
+ * path that would go through a symbolic link out of the output folder.
+ */
 export async function writeOutputs(
   outDir: string,
   outputs: ReadonlyMap<string, string>,
   existing: ReadonlyMap<string, string>,
+  options: WriteOptions = { remove: true },
 ): Promise<WriteReport> {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
+  const changed = [...outputs].filter(([path, text]) => existing.get(path) !== text).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [path] of changed) await refuseLinks(outDir, path);
+  await removeStaleTemps(outDir);
   for (const [path, text] of [...outputs].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (existing.get(path) === text) {
       report.unchanged.push(path);
@@ -127,6 +177,7 @@ export async function writeOutputs(
     await writeAtomic(join(outDir, path), text);
     report.written.push(path);
   }
+  if (!options.remove) return report;
   for (const path of [...existing.keys()].sort()) {
     if (outputs.has(path)) continue;
     await rm(join(outDir, path), { force: true });
@@ -136,15 +187,65 @@ export async function writeOutputs(
   return report;
 }
 
+/** Every folder between the output folder and `path` must be a real folder, not a link elsewhere. */
+async function refuseLinks(outDir: string, path: string): Promise<void> {
+  let dir = outDir;
+  for (const part of path.split('/').slice(0, -1)) {
+    dir = join(dir, part);
+    const info = await lstat(dir).catch(() => undefined);
+    if (!info) return; // created by the write, as a real folder
+    if (info.isSymbolicLink() || !info.isDirectory()) {
+      throw new PathError(`${relative(process.cwd(), dir) || dir} is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: redis-luagen writes only inside the output folder`);
+    }
+  }
+}
+
+/** Temp files being written now: removed if the process is interrupted (see removePendingTemps). */
+const pendingTemps = new Set<string>();
+
+/** Removes the temp files of writes in progress (for a signal handler: synchronous). */
+export function removePendingTemps(): void {
+  for (const temp of pendingTemps) rmSync(temp, { force: true });
+  pendingTemps.clear();
+}
+
+const TEMP = /^\.[a-z0-9]+\.(\d+)\.tmp$/;
+
+/** Temp files under the output folder whose writer is gone (killed mid-write). */
+async function removeStaleTemps(outDir: string): Promise<void> {
+  const visit = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.isDirectory() && e.name !== 'node_modules') await visit(join(dir, e.name));
+      const pid = TEMP.exec(e.name)?.[1];
+      if (e.isFile() && pid && !isAlive(Number(pid))) await rm(join(dir, e.name), { force: true });
+    }
+  };
+  await visit(outDir);
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function writeAtomic(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `.${Math.random().toString(36).slice(2)}.${process.pid}.tmp`);
+  pendingTemps.add(temp);
   try {
     await writeFile(temp, text);
     await rename(temp, file);
   } catch (e) {
     await rm(temp, { force: true });
     throw e;
+  } finally {
+    pendingTemps.delete(temp);
   }
 }
 

@@ -25,18 +25,24 @@ export interface LuaSyntaxError {
 
 export type ParseResult = { ok: true; parsed: ParsedLua } | { ok: false; error: LuaSyntaxError };
 
+const OPTIONS = {
+  luaVersion: '5.1',
+  comments: true,
+  locations: false,
+  ranges: true,
+  scope: true,
+  encodingMode: 'pseudo-latin1',
+} as const;
+
 /** Parse Lua 5.1 text. `shebangEnd` is the offset where an already-validated shebang line ends. */
 export function parseLua(text: string, shebangEnd = 0): ParseResult {
   const body = shebangEnd > 0 ? ' '.repeat(shebangEnd) + text.slice(shebangEnd) : text;
+  // luaparse keeps its lexer state in module variables, and some errors read what the
+  // previous parse left there (in a fresh process: nothing, and it crashes). Parsing an empty
+  // chunk first gives every parse the same starting state.
+  luaparse.parse('', OPTIONS);
   try {
-    const ast = luaparse.parse(body, {
-      luaVersion: '5.1',
-      comments: true,
-      locations: false,
-      ranges: true,
-      scope: true,
-      encodingMode: 'pseudo-latin1',
-    });
+    const ast = luaparse.parse(body, OPTIONS);
     return { ok: true, parsed: { ast, comments: (ast.comments ?? []) as Comment[] } };
   } catch (e) {
     const err = e as { message?: string; index?: number };

@@ -7,8 +7,8 @@
 import { relative, resolve, sep } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
-import { loadConfig, resolveOutDir, writeOutputs, type LoadedConfig, type WriteReport } from '../io/files.js';
-import { runProject, type ProjectRun, type RunOptions } from '../cli/run-project.js';
+import { loadConfig, resolveOutDir, type LoadedConfig, type WriteReport } from '../io/files.js';
+import { runProject, writeRun, type ProjectRun, type RunOptions } from '../cli/run-project.js';
 
 export type BuildEvent =
   | { kind: 'built'; run: ProjectRun; report: WriteReport; ms: number }
@@ -17,6 +17,8 @@ export type BuildEvent =
 export interface WatchOptions {
   onBuild: (event: BuildEvent) => void;
   debounceMs?: number;
+  /** Resolves when the user stops watch: the build in progress stops at its next script. */
+  stop?: Promise<void>;
 }
 
 export interface Watcher {
@@ -26,8 +28,11 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
-export async function startWatch(run: RunOptions, options: WatchOptions): Promise<Watcher> {
+export async function startWatch(given: RunOptions, options: WatchOptions): Promise<Watcher> {
   const debounceMs = options.debounceMs ?? 80;
+  const stopping = new AbortController();
+  void options.stop?.then(() => stopping.abort());
+  const run: RunOptions = { ...given, signal: stopping.signal };
   let loaded: LoadedConfig = await loadConfig(run.cwd, run.config);
   const root = loaded.root;
   let timer: NodeJS.Timeout | undefined;
@@ -46,10 +51,10 @@ export async function startWatch(run: RunOptions, options: WatchOptions): Promis
     try {
       const project = await runProject(run, loaded);
       dependencies = new Set(project.result.scripts.flatMap((s) => s.includes));
-      const report = await writeOutputs(project.outDir, project.result.outputs, project.existing);
+      const report = await writeRun(project);
       options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started });
     } catch (e) {
-      options.onBuild({ kind: 'error', error: e as Error });
+      if (!stopping.signal.aborted) options.onBuild({ kind: 'error', error: e as Error });
     }
   };
 
@@ -112,6 +117,7 @@ export async function startWatch(run: RunOptions, options: WatchOptions): Promis
       await building;
     },
     async close() {
+      stopping.abort();
       if (timer) clearTimeout(timer);
       await building;
       await watcher.close();

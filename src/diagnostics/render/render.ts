@@ -13,9 +13,12 @@ export interface RenderOptions {
   toolVersion?: string;
 }
 
+/** A path as one line of text: control characters (a line break in a file name) escaped. */
+const shown = (path: string): string => path.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+
 /** `file:line:column: severity code rule message`, one per line. */
 export function renderPlain(list: readonly Diagnostic[]): string {
-  return list.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.rule} ${d.message}\n`).join('');
+  return list.map((d) => `${shown(d.file)}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.rule} ${d.message}\n`).join('');
 }
 
 export function renderJson(list: readonly Diagnostic[]): string {
@@ -102,7 +105,7 @@ export function renderPretty(list: readonly Diagnostic[], options: RenderOptions
   for (const d of list) {
     const sev = d.severity === 'error' ? paint('1;31', 'error') : d.severity === 'warning' ? paint('1;33', 'warning') : paint('1;36', 'info');
     out.push(`${sev} ${paint('1', `${d.code} ${d.rule}`)}: ${d.message}`);
-    out.push(`  ${paint('34', '-->')} ${d.file}:${d.line}:${d.column}`);
+    out.push(`  ${paint('34', '-->')} ${shown(d.file)}:${d.line}:${d.column}`);
     const text = options.sources?.get(d.file);
     if (text !== undefined) {
       const lines = text.split(/\r\n|\r|\n/);

@@ -1,0 +1,142 @@
+// Inputs that once crashed or hung the compiler: each ends in a diagnostic, fast, and the
+// healthy script next to it still gets its wrapper. A "project" is a folder with
+// {"include":["scripts/**/*.lua"],"rootDir":"scripts","outDir":"gen"}, the input as
+// scripts/x.lua and a healthy scripts/ok.lua.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import ts from 'typescript';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { compile } from '../src/compile.js';
+
+const REPO = join(import.meta.dirname, '..');
+const BIN = join(REPO, 'bin/redis-luagen.js');
+const CONFIG = JSON.stringify({ include: ['scripts/**/*.lua'], rootDir: 'scripts', outDir: 'gen' });
+const OK = '---@key k\n---@return integer\nreturn redis.call("INCR", KEYS[1])\n';
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A project holding `files` (paths relative to the project, as bytes or text) and scripts/ok.lua. */
+export function project(files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'redis-luagen-robust-'));
+  dirs.push(dir);
+  const all = { 'redis-luagen.config.json': CONFIG, 'scripts/ok.lua': OK, ...files };
+  for (const [path, bytes] of Object.entries(all)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), bytes);
+  }
+  return dir;
+}
+
+async function build(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await main(['build', '--format', 'plain', ...args], { cwd: dir, stdout: (t) => (out += t), stderr: (t) => (out += t), color: false });
+  return { code, out };
+}
+
+/** Syntax errors of a generated TypeScript file (an empty list when it parses). */
+function tsSyntaxErrors(text: string): string[] {
+  const out = ts.transpileModule(text, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return (out.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+const codes = (source: string) => compile(source, { path: 'x.lua' }).diagnostics.map((d) => d.code);
+
+describe('literal key counts', () => {
+  it.each([
+    ["redis.call('ZINTERCARD', 1e12, KEYS[1])"],
+    ["redis.call('ZINTERCARD', 1e999, KEYS[1])"],
+    ["redis.call('EVAL', 'return 1', 1e12, KEYS[1])"],
+    ["redis.call('FCALL', 'f', 1e12, KEYS[1])"],
+    ["redis.call('ZUNIONSTORE', KEYS[1], 1e999, KEYS[2])"],
+    ["redis.call('SINTERCARD', 4294967296, KEYS[1])"],
+    ["redis.call('LMPOP', 1e300, KEYS[1])"],
+  ])('%s is checked at once, with only the arguments present as keys', (call) => {
+    const started = Date.now();
+    const result = compile(`---@key a\n---@key b\n---@return any\nreturn ${call}\n`, { path: 'x.lua' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.diagnostics.filter((d) => d.code === 'RL101')).toEqual([]);
+  });
+});
+
+describe('contracts inferred from huge indexes', () => {
+  it.each([['KEYS[2147483647]'], ['KEYS[4294967296]'], ['KEYS[10000]'], ['ARGV[100000]']])('%s gives one list and says so', async (read) => {
+    const dir = project({ 'scripts/x.lua': `return ${read}\n` });
+    const r = await build(dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/RL006 missing-contract .*\(it reads (KEYS|ARGV)\[\d+\]: past 100, keys and args are inferred as one list\)/);
+    const wrapper = readFileSync(join(dir, 'gen/x.ts'), 'utf8');
+    expect(wrapper.length).toBeLessThan(20000);
+    expect(wrapper).toMatch(read.startsWith('KEYS') ? /keys: readonly string\[\]/ : /args: ReadonlyArray<string>/);
+    expect(existsSync(join(dir, 'gen/ok.ts'))).toBe(true);
+  });
+
+  it('a file name like report-20260101.lua is not a key count', () => {
+    expect(compile('return 1\n', { path: 'report-20260101.lua', contract: { keys: 'fromFileName' } }).model?.name).toBe('report20260101');
+  });
+});
+
+describe('comment markers in documentation text and paths', () => {
+  it.each([
+    ['the description', '--- a /* b */ c\n---@key k\n---@return integer\nreturn redis.call("INCR", KEYS[1])\n'],
+    ['a key description', '---@key k the /* key\n---@return integer\nreturn redis.call("INCR", KEYS[1])\n'],
+    ['the @return text', '---@key k\n---@return integer a */ count /*\nreturn redis.call("INCR", KEYS[1])\n'],
+  ])('/* in %s gives a wrapper that parses', async (_where, source) => {
+    const dir = project({ 'scripts/x.lua': source });
+    expect((await build(dir)).code).toBe(0);
+    expect(tsSyntaxErrors(readFileSync(join(dir, 'gen/x.ts'), 'utf8'))).toEqual([]);
+  });
+
+  it('/* in a file path gives a wrapper that parses', async () => {
+    const dir = project({ 'scripts/a/*b.lua': OK, 'scripts/c*/d.lua': OK });
+    expect((await build(dir)).code).toBe(0);
+    for (const f of ['gen/a/*b.ts', 'gen/c*/d.ts', 'gen/index.ts']) expect(tsSyntaxErrors(readFileSync(join(dir, f), 'utf8')), f).toEqual([]);
+  });
+});
+
+describe('file names', () => {
+  it.each([
+    ['a line break', 'scripts/a\nb.lua', /its name holds a line break/],
+    ['a #', 'scripts/a#b.lua', /holds '#'/],
+    ['a %', 'scripts/a%41.lua', /holds '%'/],
+  ])('a name with %s is RL009 and the others build', async (_what, path, message) => {
+    const dir = project({ [path]: OK });
+    const r = await build(dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(message);
+    expect(r.out).toMatch(/RL009 bad-path/);
+    expect(existsSync(join(dir, 'gen/ok.ts'))).toBe(true);
+    expect(r.out.split('\n').filter((l) => l.includes('RL009'))).toHaveLength(1); // one line, the break escaped
+  });
+
+  it('a name that is not UTF-8 is RL009 and the others build', async () => {
+    const dir = project({});
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, 'scripts/c')), Buffer.from([0xff]), Buffer.from('.lua')]), OK);
+    const r = await build(dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/RL009 bad-path .*its name is not valid UTF-8/);
+    expect(existsSync(join(dir, 'gen/ok.ts'))).toBe(true);
+  });
+});
+
+describe('analysis edge cases', () => {
+  it('pairs() with no table is checked (a run-time error in Redis, not in the checker)', () => {
+    expect(codes('for _, v in pairs() do end\nreturn 1\n')).not.toContain('internal');
+  });
+});
+
+describe('a fresh process', () => {
+  it.each([['\u00a0'], ['\u200b'], ['\u3000']])('reports a first character U+%s as a syntax error, as a warm one does', (ch) => {
+    const dir = project({ 'scripts/a.lua': `${ch}return 1\n` });
+    const r = spawnSync(process.execPath, [BIN, 'build', '--format', 'plain'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stdout).toMatch(/scripts\/a\.lua:1:1: error RL001 syntax-error unexpected symbol/);
+    expect(r.status).toBe(1);
+    expect(existsSync(join(dir, 'gen/ok.ts'))).toBe(true);
+  });
+});
