@@ -11,7 +11,7 @@ const EXAMPLE = join(import.meta.dirname, '..', 'generated-example');
 describe('generated-example', () => {
   it('is exactly what the tool generates', async () => {
     const loaded = await loadConfig(EXAMPLE);
-    const paths = await findScripts(loaded, EXAMPLE);
+    const paths = await findScripts(loaded);
     expect(paths.length).toBe(9);
     const result = await compileProject({
       config: loaded.config,
@@ -31,7 +31,7 @@ describe('generated-example', () => {
 
   it('is deterministic: two runs give identical bytes', async () => {
     const loaded = await loadConfig(EXAMPLE);
-    const files = await readScripts(EXAMPLE, await findScripts(loaded, EXAMPLE));
+    const files = await readScripts(EXAMPLE, await findScripts(loaded));
     const input = { config: loaded.config, files, runtimeTemplate: readRuntimeTemplate() };
     const a = await compileProject(input);
     const b = await compileProject({ ...input, files: [...files].reverse() });
