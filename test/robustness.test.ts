@@ -140,3 +140,48 @@ describe('a fresh process', () => {
     expect(existsSync(join(dir, 'gen/ok.ts'))).toBe(true);
   });
 });
+
+// Sizes that once took time growing faster than the input (exponential, cubic, quadratic).
+// Each runs in a child process with a time limit, since a synchronous loop cannot be
+// interrupted from inside: a hang detector, not a speed test (`npm run bench` measures speed).
+interface ChildResult {
+  codes: string[];
+  built: boolean;
+  minified: string;
+}
+
+function compileInChild(source: string, limitMs = 30_000): ChildResult {
+  const program = `import { compile } from ${JSON.stringify(join(REPO, 'dist/src/compile.js'))};
+    let text = ''; process.stdin.setEncoding('utf8');
+    for await (const chunk of process.stdin) text += chunk;
+    const r = compile(text, { path: 'x.lua' });
+    process.stdout.write(JSON.stringify({ codes: r.diagnostics.map((d) => d.code), built: !!r.model, minified: (r.minified ?? '').slice(0, 200) }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program], { input: source, encoding: 'utf8', timeout: limitMs, maxBuffer: 1 << 26 });
+  if (r.error || r.status !== 0) throw new Error(`no result within ${limitMs} ms (status ${r.status}, ${r.signal ?? ''}): ${r.stderr.slice(0, 300)}`);
+  return JSON.parse(r.stdout) as ChildResult;
+}
+
+describe('sizes', () => {
+  const errors = (r: ChildResult) => r.codes.filter((c) => c === 'RL001' || c === 'RL101' || c.startsWith('internal'));
+
+  it('a chain of 40 method calls t:m():m()... (each once evaluated its object twice)', () => {
+    const r = compileInChild('---@return any\nlocal t = {}\nfunction t:m() return self end\nreturn #{t' + ':m()'.repeat(40) + '}\n');
+    expect(errors(r)).toEqual([]);
+    expect(r.built).toBe(true);
+  }, 60_000);
+
+  it('3,000 functions, each returning a call of the next (one pass per link before)', () => {
+    const n = 3000;
+    const fns = Array.from({ length: n }, (_, i) => (i === n - 1 ? `function M.f${i}(x) return x end` : `function M.f${i}(x) return M.f${i + 1}(x) end`));
+    const script = (arg: string) => `---@key k\n---@arg a string\n---@return any\nlocal M = {}\n${fns.join('\n')}\nreturn redis.call('GET', M.f0(${arg}))\n`;
+    expect(errors(compileInChild(script('KEYS[1]')))).toEqual([]);
+    // The value reaches GET through all 3,000 returns: an ARGV in the key's place is an error.
+    expect(compileInChild(script('ARGV[1]')).codes).toContain('RL101');
+  }, 120_000);
+
+  it('30,000 blocks each with its own local get one short name (the renamer compared each with all)', () => {
+    const r = compileInChild('---@return integer\nlocal n = 0\n' + 'do local v = 1 n = n + v end\n'.repeat(30_000) + 'return n\n');
+    expect(errors(r)).toEqual([]);
+    expect(r.minified).toMatch(/^local a=0\ndo local b=1 a=a\+b end\n/);
+  }, 60_000);
+});

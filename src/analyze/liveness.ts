@@ -6,6 +6,7 @@
 import type * as L from 'luaparse';
 import { rangeOf, type Chunk, type Node } from '../parse/parse-lua.js';
 import type { Binding, Scopes } from './scope.js';
+import { walk } from './walk.js';
 
 export interface Liveness {
   readonly deadFunctions: ReadonlySet<L.FunctionDeclaration>;
@@ -16,10 +17,7 @@ export interface Liveness {
 /** Local functions and the binding that names each: `local function f` or `local f = function`. */
 function namedLocalFunctions(chunk: Chunk, scopes: Scopes): Map<L.FunctionDeclaration, Binding> {
   const out = new Map<L.FunctionDeclaration, Binding>();
-  const visit = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(visit);
-    if (!n || typeof n !== 'object' || typeof (n as { type?: unknown }).type !== 'string') return;
-    const node = n as Node;
+  walk(chunk as Node, (node) => {
     if (node.type === 'FunctionDeclaration' && node.isLocal && node.identifier?.type === 'Identifier') {
       const b = scopes.resolve.get(node.identifier);
       if (b) out.set(node, b);
@@ -31,32 +29,83 @@ function namedLocalFunctions(chunk: Chunk, scopes: Scopes): Map<L.FunctionDeclar
         if (init?.type === 'FunctionDeclaration' && b) out.set(init, b);
       });
     }
-    for (const [k, v] of Object.entries(node)) if (k !== 'range' && k !== 'loc') visit(v);
-  };
-  visit(chunk.body);
+  });
   return out;
 }
 
+/**
+ * The innermost of a set of nested functions around an offset, by binary search over their
+ * starts and a walk up to the enclosing one (function ranges nest or are disjoint).
+ */
+class Enclosing {
+  private readonly fns: L.FunctionDeclaration[];
+  private readonly starts: number[];
+  private readonly parent: number[] = [];
+  private readonly indexOf = new Map<L.FunctionDeclaration, number>();
+
+  constructor(fns: Iterable<L.FunctionDeclaration>) {
+    this.fns = [...fns].sort((a, b) => rangeOf(a)[0] - rangeOf(b)[0]);
+    this.starts = this.fns.map((f) => rangeOf(f)[0]);
+    this.fns.forEach((f, i) => {
+      this.indexOf.set(f, i);
+      this.parent.push(this.innermostBefore(i, rangeOf(f)[0]));
+    });
+  }
+
+  /** The innermost function containing `offset`, or undefined (the main chunk). */
+  at(offset: number): L.FunctionDeclaration | undefined {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.starts[mid] as number) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = this.innermostBefore(lo, offset);
+    return i < 0 ? undefined : this.fns[i];
+  }
+
+  /** The functions enclosing `fn` (innermost first). */
+  *around(fn: L.FunctionDeclaration): Generator<L.FunctionDeclaration> {
+    for (let i = this.parent[this.indexOf.get(fn) ?? -1] ?? -1; i >= 0; i = this.parent[i] as number) yield this.fns[i] as L.FunctionDeclaration;
+  }
+
+  /** Among the functions before index `end`, the innermost that contains `offset` (-1: none). */
+  private innermostBefore(end: number, offset: number): number {
+    for (let i = end - 1; i >= 0; i = this.parent[i] as number) {
+      if (offset < rangeOf(this.fns[i] as L.FunctionDeclaration)[1]) return i;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Every named local function starts dead; the main chunk is live, and a read of a function
+ * from code whose innermost named function is live makes it live. A function nested in a dead
+ * one is read only inside it, so it stays dead with it.
+ */
 export function findLiveness(chunk: Chunk, scopes: Scopes): Liveness {
   const named = namedLocalFunctions(chunk, scopes);
-  const dead = new Set(named.keys());
-  const inside = (offset: number, fns: Iterable<L.FunctionDeclaration>): boolean => {
-    for (const fn of fns) {
-      const [s, e] = rangeOf(fn);
-      if (offset >= s && offset < e) return true;
-    }
-    return false;
-  };
-  // Every function starts dead; one read from code outside all dead functions revives it.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const fn of dead) {
-      const binding = named.get(fn) as Binding;
-      if (binding.reads.some((r) => !inside(rangeOf(r)[0], dead))) {
-        dead.delete(fn);
-        changed = true;
-      }
+  const enclosing = new Enclosing(named.keys());
+  const calledFrom = new Map<L.FunctionDeclaration | undefined, L.FunctionDeclaration[]>();
+  for (const [fn, binding] of named) {
+    for (const r of binding.reads) {
+      const from = enclosing.at(rangeOf(r)[0]);
+      const list = calledFrom.get(from) ?? [];
+      list.push(fn);
+      calledFrom.set(from, list);
     }
   }
-  return { deadFunctions: dead, dead: (node) => inside(rangeOf(node)[0], dead) };
+  const dead = new Set(named.keys());
+  const work: Array<L.FunctionDeclaration | undefined> = [undefined];
+  while (work.length) {
+    for (const fn of calledFrom.get(work.pop()) ?? []) {
+      if (dead.delete(fn)) work.push(fn);
+    }
+  }
+  const deadAt = (offset: number): boolean => {
+    const fn = enclosing.at(offset);
+    return fn !== undefined && (dead.has(fn) || [...enclosing.around(fn)].some((f) => dead.has(f)));
+  };
+  return { deadFunctions: dead, dead: (node) => deadAt(rangeOf(node)[0]) };
 }

@@ -1,23 +1,72 @@
-// A generic pre-order walk over luaparse nodes that passes each node's parent.
+// A generic pre-order walk over luaparse nodes that passes each node's parent. Iterative, so
+// a chain of any length (a + a + ... or t.x.x.x...) cannot overflow the stack.
 
 import type { Node } from '../parse/parse-lua.js';
 
 export type Visitor = (node: Node, parent: Node | undefined) => void;
+
+/** The fields of each node kind that hold child nodes, in luaparse's order. */
+const CHILDREN: Record<string, readonly string[]> = {
+  Chunk: ['body'],
+  LabelStatement: ['label'],
+  GotoStatement: ['label'],
+  BreakStatement: [],
+  ReturnStatement: ['arguments'],
+  IfStatement: ['clauses'],
+  IfClause: ['condition', 'body'],
+  ElseifClause: ['condition', 'body'],
+  ElseClause: ['body'],
+  WhileStatement: ['condition', 'body'],
+  DoStatement: ['body'],
+  RepeatStatement: ['condition', 'body'],
+  LocalStatement: ['variables', 'init'],
+  AssignmentStatement: ['variables', 'init'],
+  CallStatement: ['expression'],
+  FunctionDeclaration: ['identifier', 'parameters', 'body'],
+  ForNumericStatement: ['variable', 'start', 'end', 'step', 'body'],
+  ForGenericStatement: ['variables', 'iterators', 'body'],
+  Identifier: [],
+  StringLiteral: [],
+  NumericLiteral: [],
+  BooleanLiteral: [],
+  NilLiteral: [],
+  VarargLiteral: [],
+  TableKey: ['key', 'value'],
+  TableKeyString: ['key', 'value'],
+  TableValue: ['value'],
+  TableConstructorExpression: ['fields'],
+  BinaryExpression: ['left', 'right'],
+  LogicalExpression: ['left', 'right'],
+  UnaryExpression: ['argument'],
+  MemberExpression: ['identifier', 'base'],
+  IndexExpression: ['base', 'index'],
+  CallExpression: ['base', 'arguments'],
+  TableCallExpression: ['base', 'arguments'],
+  StringCallExpression: ['base', 'argument'],
+};
+
+const SKIPPED = new Set(['type', 'range', 'loc', 'comments', 'globals']);
+
+/** The child nodes of `node`, in source order for every kind but MemberExpression (luaparse's). */
+export function childrenOf(node: Node): Node[] {
+  const keys = CHILDREN[node.type] ?? Object.keys(node).filter((k) => !SKIPPED.has(k));
+  const children: Node[] = [];
+  const record = node as unknown as Record<string, unknown>;
+  for (const key of keys) {
+    const value = record[key];
+    if (Array.isArray(value)) {
+      for (const v of value) if (isNode(v)) children.push(v);
+    } else if (isNode(value)) children.push(value);
+  }
+  return children;
+}
 
 export function walk(root: Node, visit: Visitor): void {
   const stack: Array<[Node, Node | undefined]> = [[root, undefined]];
   while (stack.length) {
     const [node, parent] = stack.pop() as [Node, Node | undefined];
     visit(node, parent);
-    const children: Node[] = [];
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'range' || key === 'loc' || key === 'comments' || key === 'globals') continue;
-      if (Array.isArray(value)) {
-        for (const v of value) if (isNode(v)) children.push(v);
-      } else if (isNode(value)) {
-        children.push(value);
-      }
-    }
+    const children = childrenOf(node);
     for (let i = children.length - 1; i >= 0; i--) stack.push([children[i] as Node, node]);
   }
 }

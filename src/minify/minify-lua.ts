@@ -51,14 +51,23 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
   const lineOf = (offset: number) => lineAt(starts, offset);
   const inComment = commentMask(text.length, parsed.comments);
 
-  let out = '';
+  // The text is built as a list of pieces (appending to one string and reading its last
+  // character flattens it every time: quadratic on big scripts).
+  const pieces: string[] = [];
+  /** The last character written, or undefined before anything is. */
+  let lastChar: string | undefined;
+  const write = (s: string): void => {
+    if (!s) return;
+    pieces.push(s);
+    lastChar = s[s.length - 1];
+  };
   const lineMap: number[] = [];
   /** Source line of the statement that opened the current output line. */
   let currentSourceLine = 0;
 
   if (shebangEnd > 0) {
     const nl = text.indexOf('\n');
-    out = text.slice(0, nl + 1); // the shebang line and its own line break, byte for byte
+    write(text.slice(0, nl + 1)); // the shebang line and its own line break, byte for byte
     lineMap.push(1);
     currentSourceLine = 1;
   }
@@ -70,9 +79,8 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
 
   const emit = (token: string, sourceLine?: number, isNumber = false): void => {
     if (!token) return;
-    const last = out[out.length - 1];
-    if (last !== undefined && last !== '\n' && (needsSpace(out, token) || (afterNumber && /^[A-Za-z0-9_.]/.test(token)))) out += ' ';
-    out += token;
+    if (lastChar !== undefined && lastChar !== '\n' && (needsSpace(lastChar, token) || (afterNumber && /^[A-Za-z0-9_.]/.test(token)))) write(' ');
+    write(token);
     afterNumber = isNumber;
     // A raw token (long string, escaped newline) may span lines: map each to its source line.
     const breaks = countLineBreaks(token);
@@ -85,17 +93,16 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
     const line = lineOf(rangeOf(node)[0]);
     // `a = b` then `(f)()` would read as the call b(f)() (and across lines Lua 5.1 calls it
     // ambiguous syntax): separate them with `;`, which Lua 5.1 allows only after a statement.
-    if (startsWithParen && !atBlockStart) out += ';';
+    if (startsWithParen && !atBlockStart) write(';');
     atBlockStart = false;
     if (line !== currentSourceLine) {
-      if (out.length && out[out.length - 1] !== '\n') out += '\n';
+      if (lastChar !== undefined && lastChar !== '\n') write('\n');
       lineMap.push(line);
       currentSourceLine = line;
     }
   };
 
-  function needsSpace(before: string, token: string): boolean {
-    const a = before[before.length - 1] as string;
+  function needsSpace(a: string, token: string): boolean {
     const b = token[0] as string;
     if (isWordChar(a) && isWordChar(b)) return true;
     if (a === '-' && b === '-') return true; // would start a comment
@@ -399,8 +406,8 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
   }
 
   block(parsed.ast.body);
-  if (out.length && !out.endsWith('\n') && lineMap.length === 0) lineMap.push(1);
-  return { text: out, lineMap, localNames: [...renamed.values()] };
+  if (lastChar !== undefined && lastChar !== '\n' && lineMap.length === 0) lineMap.push(1);
+  return { text: pieces.join(''), lineMap, localNames: [...renamed.values()] };
 }
 
 /**

@@ -30,38 +30,95 @@ function* shortNames(): Generator<string> {
   }
 }
 
+const generated = shortNames();
+const names: string[] = [];
+/** The n-th short name (shortest first), generated once per process. */
+function nameAt(n: number): string {
+  while (names.length <= n) names.push(generated.next().value as string);
+  return names[n] as string;
+}
+
+/** First index in a sorted array whose value is >= x. */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The bindings that already hold one name, kept so a clash test costs a binary search, not a
+ * scan of every holder: the offsets where a holder occurs, sorted, and the union of the
+ * ranges where a holder is visible, as sorted disjoint spans (starts[i]..ends[i]).
+ */
+class NameHolders {
+  private readonly occurs: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  /** True when `binding` could meet a holder: one occurs where the other is visible. */
+  clashes(binding: Binding, occurrences: readonly number[]): boolean {
+    const first = lowerBound(this.occurs, binding.visibleFrom);
+    if (first < this.occurs.length && (this.occurs[first] as number) <= binding.visibleTo) return true;
+    return occurrences.some((o) => this.visibleAt(o));
+  }
+
+  add(binding: Binding, occurrences: readonly number[]): void {
+    for (const o of occurrences) this.occurs.splice(lowerBound(this.occurs, o), 0, o);
+    if (binding.visibleFrom <= binding.visibleTo) this.addSpan(binding.visibleFrom, binding.visibleTo);
+  }
+
+  private visibleAt(offset: number): boolean {
+    const i = lowerBound(this.starts, offset + 1) - 1; // the last span starting at or before offset
+    return i >= 0 && (this.ends[i] as number) >= offset;
+  }
+
+  private addSpan(from: number, to: number): void {
+    let i = lowerBound(this.starts, from);
+    if (i > 0 && (this.ends[i - 1] as number) >= from) i--; // the span before reaches into this one
+    let j = i;
+    let start = from;
+    let end = to;
+    while (j < this.starts.length && (this.starts[j] as number) <= end) {
+      start = Math.min(start, this.starts[j] as number);
+      end = Math.max(end, this.ends[j] as number);
+      j++;
+    }
+    this.starts.splice(i, j - i, start);
+    this.ends.splice(i, j - i, end);
+  }
+}
+
+const identifiersOf = (b: Binding): L.Identifier[] => [...(b.decl ? [b.decl] : []), ...b.reads, ...b.writes];
+
 /** The new name of every identifier node of a renamed binding. */
 export function renameLocals(scopes: Scopes): Map<L.Identifier, string> {
   const avoid = new Set<string>(scopes.globals.map((g) => g.node.name));
   avoid.add('self');
   avoid.add('arg'); // the implicit table of Lua 5.1 vararg functions
-  const occurrences = (b: Binding): number[] =>
-    [...(b.decl ? [b.decl] : []), ...b.reads, ...b.writes].map((id) => rangeOf(id)[0]);
   const renamable = scopes.bindings.filter((b) => b.kind !== 'self' && b.decl);
   const order = [...renamable].sort((a, b) => {
     const d = b.reads.length + b.writes.length - (a.reads.length + a.writes.length);
     return d || (rangeOf(a.decl as L.Identifier)[0] - rangeOf(b.decl as L.Identifier)[0]);
   });
-  const byName = new Map<string, Binding[]>();
-  const assigned = new Map<Binding, string>();
-  const clash = (a: Binding, b: Binding): boolean => {
-    const inside = (x: Binding, offsets: number[]) => offsets.some((o) => o >= x.visibleFrom && o <= x.visibleTo);
-    return inside(a, occurrences(b)) || inside(b, occurrences(a));
-  };
+  const byName = new Map<string, NameHolders>();
+  const out = new Map<L.Identifier, string>();
   for (const binding of order) {
-    for (const candidate of shortNames()) {
+    const occurrences = identifiersOf(binding).map((id) => rangeOf(id)[0]);
+    for (let n = 0; ; n++) {
+      const candidate = nameAt(n);
       if (avoid.has(candidate)) continue;
-      const holders = byName.get(candidate) ?? [];
-      if (holders.some((h) => clash(h, binding))) continue;
-      holders.push(binding);
-      byName.set(candidate, holders);
-      assigned.set(binding, candidate);
+      let holders = byName.get(candidate);
+      if (holders?.clashes(binding, occurrences)) continue;
+      if (!holders) byName.set(candidate, (holders = new NameHolders()));
+      holders.add(binding, occurrences);
+      for (const id of identifiersOf(binding)) out.set(id, candidate);
       break;
     }
-  }
-  const out = new Map<L.Identifier, string>();
-  for (const [binding, name] of assigned) {
-    for (const id of [...(binding.decl ? [binding.decl] : []), ...binding.reads, ...binding.writes]) out.set(id, name);
   }
   return out;
 }

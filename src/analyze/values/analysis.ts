@@ -59,6 +59,8 @@ export interface FnState {
   escaped: boolean;
   /** Run as a coroutine: a call of it also returns what its body passes to coroutine.yield. */
   coroutine: boolean;
+  /** The pass in which its body was last analyzed (at its definition or, earlier, at a call). */
+  analyzedIn: number;
   /** The table its implicit `arg` holds (vararg functions whose body does not use `...`). */
   argTable?: TableObject;
 }
@@ -76,6 +78,10 @@ export class ValueAnalysis {
   readonly resumed = new ValueSet();
   /** Some set grew during this pass: run another one. */
   grew = false;
+  /** The number of the current pass over the program. */
+  pass = 0;
+  /** How many function bodies are being analyzed at a call, one inside another. */
+  nestedBodies = 0;
   /** The last pass: facts are recorded. */
   collecting = false;
   readonly facts: Facts;
@@ -103,6 +109,7 @@ export class ValueAnalysis {
         returns: emptyAccumulator(),
         escaped: false,
         coroutine: false,
+        analyzedIn: -1,
       };
       this.fnStates.set(node, st);
       for (const p of info.params) this.paramOwner.set(p, st);

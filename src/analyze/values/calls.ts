@@ -7,8 +7,9 @@ import type * as L from 'luaparse';
 import type { Node } from '../../parse/parse-lua.js';
 import type { ValueAnalysis } from './analysis.js';
 import { callBuiltin } from './builtins.js';
-import { evaluate, single } from './expressions.js';
+import { evaluate, memberOf, single } from './expressions.js';
 import type { Flow } from './flow.js';
+import { returnsAtCall } from './statements.js';
 import { allOf, emptyAccumulator, mergeInto, one, unknown, ValueSet, isStringish, type ValueList } from './value.js';
 
 export type CallNode = L.CallExpression | L.StringCallExpression | L.TableCallExpression;
@@ -42,6 +43,13 @@ function merger(at: Node): { add(r: ValueList): void; result: ValueList } {
   };
 }
 
+/** The method `obj:m` names, from the values of `obj` (evaluated once: a chain `t:m():m()` would double each time). */
+function methodOf(a: ValueAnalysis, e: L.MemberExpression, self: ValueSet, flow: Flow): ValueSet {
+  const callees = memberOf(a, e, self, flow);
+  a.record(e, callees);
+  return callees;
+}
+
 /** Values whose call raises an error in Lua (strings are called only through `:` methods). */
 const NOT_CALLABLE = new Set(['nil', 'boolean', 'number']);
 
@@ -49,7 +57,7 @@ export function call(a: ValueAnalysis, e: CallNode, flow: Flow): ValueList {
   const argNodes = argumentNodes(e);
   const method = e.base.type === 'MemberExpression' && e.base.indexer === ':';
   const self = method ? single(a, (e.base as L.MemberExpression).base, flow) : undefined;
-  const callees = single(a, e.base, flow);
+  const callees = self ? methodOf(a, e.base as L.MemberExpression, self, flow) : single(a, e.base, flow);
   const args = argList(a, argNodes, flow);
   const out = merger(e);
   for (const callee of callees) {
@@ -57,7 +65,7 @@ export function call(a: ValueAnalysis, e: CallNode, flow: Flow): ValueList {
     if (callee.kind === 'function') {
       const st = a.fnState(callee.fn);
       a.bindCall(st, args, self, e);
-      out.add(a.returnsOf(st, e));
+      out.add(returnsAtCall(a, callee.fn, e));
     } else if (callee.kind === 'builtin') {
       const name = method && self?.some(isStringish) ? `string.${(e.base as L.MemberExpression).identifier.name}` : callee.name;
       out.add(callBuiltin(a, name, e, argNodes, args, self, flow));
@@ -84,7 +92,7 @@ export function callEach(a: ValueAnalysis, callees: ValueSet, args: ValueList, e
     if (t.kind === 'function') {
       const st = a.fnState(t.fn);
       a.bindCall(st, args, undefined, e);
-      out.addAll(allOf(a.returnsOf(st, e)));
+      out.addAll(allOf(returnsAtCall(a, t.fn, e)));
     } else if (t.kind === 'builtin') {
       out.addAll(allOf(callBuiltin(a, t.name, e, argNodes, args, undefined, flow)));
     } else {

@@ -9,7 +9,7 @@ import type { ValueAnalysis } from './analysis.js';
 import { call } from './calls.js';
 import { condition } from './conditions.js';
 import { narrowed, type Flow } from './flow.js';
-import { functionBody } from './statements.js';
+import { functionBody, returnsAtCall } from './statements.js';
 import { allOf, firstOf, isStringish, nil, one, union, unknown, ValueSet, type TableObject, type Value, type ValueList } from './value.js';
 
 type Handlers = { [K in L.Expression['type']]: (a: ValueAnalysis, e: Extract<L.Expression, { type: K }>, flow: Flow) => ValueList };
@@ -27,7 +27,7 @@ export function single(a: ValueAnalysis, e: L.Expression, flow: Flow): ValueSet 
 
 const HANDLERS: Handlers = {
   StringLiteral: (_a, e) => ({ fixed: [one({ kind: 'literal', text: e.value, at: e })] }),
-  NumericLiteral: (_a, e) => ({ fixed: [one({ kind: 'number', fractional: !Number.isInteger(e.value), at: e })] }),
+  NumericLiteral: (_a, e) => ({ fixed: [one({ kind: 'number', fractional: !Number.isInteger(e.value), at: e, spelling: e.raw })] }),
   BooleanLiteral: (_a, e) => ({ fixed: [one({ kind: 'boolean', value: e.value, at: e })] }),
   NilLiteral: (_a, e) => ({ fixed: [nil(e)] }),
   VarargLiteral: (a, e) => {
@@ -109,10 +109,15 @@ function headAt(head: ValueSet[], k: number): ValueSet {
 export type TableKey = { name: string } | { index: L.Expression | undefined };
 
 function member(a: ValueAnalysis, e: L.MemberExpression | L.IndexExpression, flow: Flow): ValueSet {
+  return memberOf(a, e, single(a, e.base, flow), flow);
+}
+
+/** What `e` reads from each of `bases`, the values of its base (evaluated once by the caller: `obj:m()` needs them twice). */
+export function memberOf(a: ValueAnalysis, e: L.MemberExpression | L.IndexExpression, bases: ValueSet, flow: Flow): ValueSet {
   const key: TableKey =
     e.type === 'MemberExpression' ? { name: e.identifier.name } : ((n) => (n === undefined ? { index: e.index } : { name: n }))(literalName(a, e.index, flow));
   const out = new ValueSet();
-  for (const base of single(a, e.base, flow)) {
+  for (const base of bases) {
     if (base.kind === 'table') out.addAll(readTable(a, base.table, key, e));
     else if (base.kind === 'reply') out.addAll([{ kind: 'reply', command: base.command, at: e }, { kind: 'nil', at: e }]);
     else if (base.kind === 'builtin') out.addAll(libraryMember(a, base.name, 'name' in key ? key.name : undefined, e));
@@ -150,7 +155,7 @@ function missingField(a: ValueAnalysis, t: TableObject, key: TableKey, at: Node,
     if (index.size === 0) out.addAll(nil(at));
     for (const i of index) {
       if (i.kind === 'table') out.addAll(readTable(a, i.table, key, at, depth + 1));
-      else if (i.kind === 'function') out.addAll(allOf(a.returnsOf(a.fnState(i.fn), at)));
+      else if (i.kind === 'function') out.addAll(allOf(returnsAtCall(a, i.fn, at)));
       else if (i.kind === 'nil') out.addAll(nil(at));
       else out.addAll(unknown(at, 'a value from a metatable (__index)'));
     }
@@ -226,10 +231,10 @@ function concat(a: ValueAnalysis, e: L.BinaryExpression, flow: Flow): ValueSet {
       for (let j = i + 1; j < parts.length; j++) single(a, parts[j] as L.Expression, flow);
       return new ValueSet();
     }
-    const literal = values.values().every((v) => v.kind === 'literal' || (v.kind === 'number' && v.at.type === 'NumericLiteral'));
+    const literal = values.values().every((v) => v.kind === 'literal' || (v.kind === 'number' && v.spelling !== undefined));
     if (literal && values.size === 1) {
       const v = values.values()[0] as Value;
-      prefix += v.kind === 'literal' ? v.text : v.kind === 'number' && v.at.type === 'NumericLiteral' ? v.at.raw : '0';
+      prefix += v.kind === 'literal' ? v.text : v.kind === 'number' ? (v.spelling ?? '0') : '0';
       continue;
     }
     if (literal) {

@@ -26,7 +26,7 @@ const NO_OPTIONS: ValueOptions = { fractionalArg: () => false };
 
 export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOptions = NO_OPTIONS): Facts {
   const a = new ValueAnalysis(scopes, options);
-  for (let pass = 0; pass < 10000; pass++) {
+  for (; a.pass < 10000; a.pass++) {
     a.grew = false;
     block(a, chunk.body, EMPTY_FLOW, undefined);
     a.applyEscapes(false);
@@ -34,6 +34,7 @@ export function analyzeValues(chunk: Chunk, scopes: Scopes, options: ValueOption
     if (!a.grew) break;
   }
   a.collecting = true;
+  a.pass++;
   block(a, chunk.body, EMPTY_FLOW, undefined);
   return a.facts;
 }

@@ -6,6 +6,7 @@
 // Code no path reaches is still analyzed, with nothing proven (dead code is checked too).
 
 import type * as L from 'luaparse';
+import type { Node } from '../../parse/parse-lua.js';
 import type { Binding } from '../scope.js';
 import type { ValueAnalysis } from './analysis.js';
 import { argList, argumentNodes } from './calls.js';
@@ -26,9 +27,34 @@ export function block(a: ValueAnalysis, body: readonly L.Statement[], flow: Mayb
   return current;
 }
 
-/** A function's body, where nothing is known of the locals it shares with its surroundings. */
+/**
+ * A function's body, where nothing is known of the locals it shares with its surroundings:
+ * analyzed once per pass, where it is defined or, if a call comes first, at that call.
+ */
 export function functionBody(a: ValueAnalysis, fn: L.FunctionDeclaration): void {
+  const st = a.fnState(fn);
+  if (st.analyzedIn === a.pass) return;
+  st.analyzedIn = a.pass;
   block(a, fn.body, EMPTY_FLOW, fn);
+}
+
+/** Past this many bodies analyzed one inside another at calls, a call waits for the next pass. */
+const MAX_NESTED_BODIES = 128;
+
+/**
+ * What a call of `fn` returns. A body not yet analyzed in this pass is analyzed first, so
+ * returns flow back through a chain of calls in one pass, not one pass per link.
+ */
+export function returnsAtCall(a: ValueAnalysis, fn: L.FunctionDeclaration, at: Node): ValueList {
+  if (a.fnState(fn).analyzedIn !== a.pass && a.nestedBodies < MAX_NESTED_BODIES) {
+    a.nestedBodies++;
+    try {
+      functionBody(a, fn);
+    } finally {
+      a.nestedBodies--;
+    }
+  }
+  return a.returnsOf(a.fnState(fn), at);
 }
 
 const HANDLERS: Handlers = {
@@ -210,7 +236,7 @@ function loopValues(a: ValueAnalysis, s: L.ForGenericStatement, flow: Flow): Val
     if (f.kind !== 'function') continue;
     const st = a.fnState(f.fn);
     a.bindCall(st, { fixed: list.fixed.slice(1), rest: list.rest }, undefined, s);
-    returns.push(a.returnsOf(st, s));
+    returns.push(returnsAtCall(a, f.fn, s));
   }
   const fallback = callee.some((v) => v.kind !== 'function') ? unknown(s, 'a value produced by an iterator') : undefined;
   return s.variables.map((_, i) => union(fallback, ...returns.map((r) => nth(r, i, s))));

@@ -32,8 +32,11 @@ export type Value =
   | { kind: 'argv'; index: number | 'any'; at: Node }
   | { kind: 'reply'; command: string; at: Node }
   | { kind: 'string'; note: string; at: Node }
-  /** fractional: may carry a fraction (a float literal, `/`, `^`, a float command's reply...). */
-  | { kind: 'number'; fractional: boolean; at: Node }
+  /**
+   * fractional: may carry a fraction (a float literal, `/`, `^`, a float command's reply...).
+   * spelling: the literal as written (`42`), so 'user:' .. 42 is the literal 'user:42'.
+   */
+  | { kind: 'number'; fractional: boolean; at: Node; spelling?: string }
   | { kind: 'boolean'; value: boolean | undefined; at: Node }
   | { kind: 'nil'; at: Node }
   | { kind: 'status'; at: Node }
@@ -43,6 +46,12 @@ export type Value =
   | { kind: 'builtin'; name: string }
   | { kind: 'unknown'; note: string; at: Node };
 
+/**
+ * A value's identity in a set. Values are told apart by what rules and messages need: a KEYS
+ * element by where it is read (each read site is a key the caller passes), the others by
+ * their kind and content; the first place seen stands for the rest. So `n = n + 1` or
+ * `s = s .. 'x'` a thousand times gives one value, not a thousand.
+ */
 function valueId(v: Value): string {
   switch (v.kind) {
     case 'table':
@@ -54,36 +63,61 @@ function valueId(v: Value): string {
     case 'key':
       return `key:${v.index}:${rangeOf(v.at)[0]}`;
     case 'derived':
-      return `derived:${v.base}:${v.index}:${rangeOf(v.at)[0]}`;
+      return `derived:${v.base}:${v.index}`;
     case 'literal':
-      return `literal:${v.text}:${rangeOf(v.at)[0]}`;
+      return `literal:${v.text}`;
     case 'reply':
-      return `reply:${v.command}:${rangeOf(v.at)[0]}`;
+      return `reply:${v.command}`;
     case 'number':
-      return `number:${v.fractional}:${rangeOf(v.at)[0]}`;
+      return `number:${v.fractional}:${v.spelling ?? ''}`;
     case 'argv':
-      return `argv:${v.index}:${rangeOf(v.at)[0]}`;
+      return `argv:${v.index}`;
     case 'boolean':
-      return `boolean:${v.value}:${rangeOf(v.at)[0]}`;
-    default:
-      return `${v.kind}:${rangeOf(v.at)[0]}:${'note' in v ? v.note : ''}`;
+      return `boolean:${v.value}`;
+    case 'nil':
+    case 'status':
+    case 'error':
+      return v.kind;
+    case 'string':
+    case 'unknown':
+      return `${v.kind}:${v.note}`;
   }
+}
+
+/**
+ * Past this many literal strings or spelled numbers, a set holds them as one run-time string
+ * or number: a thousand-way `if` assigning literals stays linear, and a key from such a set
+ * is still not a KEYS value.
+ */
+const MAX_LITERALS = 64;
+
+function widened(v: Value): Value {
+  if (v.kind === 'literal') return { kind: 'string', note: 'one of many literal strings', at: v.at };
+  if (v.kind === 'number') return { kind: 'number', fractional: v.fractional, at: v.at };
+  return v;
 }
 
 export class ValueSet {
   private readonly map = new Map<string, Value>();
+  /** Literal strings and spelled numbers held (see MAX_LITERALS). */
+  private literals = 0;
   constructor(values: Iterable<Value> = []) {
-    for (const v of values) this.map.set(valueId(v), v);
+    this.addAll(values);
   }
   /** Adds values; true when the set grew. */
   addAll(values: Iterable<Value>): boolean {
     let grew = false;
-    for (const v of values) {
-      const id = valueId(v);
-      if (!this.map.has(id)) {
-        this.map.set(id, v);
-        grew = true;
-      }
+    for (const given of values) {
+      let id = valueId(given);
+      if (this.map.has(id)) continue;
+      const literal = given.kind === 'literal' || (given.kind === 'number' && given.spelling !== undefined);
+      const v = literal && this.literals >= MAX_LITERALS ? widened(given) : given;
+      if (v !== given) {
+        id = valueId(v);
+        if (this.map.has(id)) continue;
+      } else if (literal) this.literals++;
+      this.map.set(id, v);
+      grew = true;
     }
     return grew;
   }
