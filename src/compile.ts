@@ -9,6 +9,8 @@ import { RULES, type RuleName } from './diagnostics/codes.js';
 import { encodingDiagnostic } from './parse/encoding.js';
 import { checkShebang } from './parse/shebang.js';
 import { parseLua, rangeOf } from './parse/parse-lua.js';
+import { functionLimit, treeLimit, type LimitFinding } from './parse/limits/index.js';
+import { resolveScopes } from './analyze/scope.js';
 import { resolveContract } from './annotations/resolve-contract.js';
 import type { ContractParts } from './annotations/config-contract.js';
 import { wrapperNameFromPath } from './annotations/wrapper-name.js';
@@ -87,11 +89,17 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     return failed(located([...diagnostics, makeDiagnostic(file, { rule: 'syntax-error', start, end, message, hint: SYNTAX_HINT })]), composed.includes);
   }
   const parsed = parse.parsed;
+  const limitFailed = (limit: LimitFinding) => failed(located([...diagnostics, makeDiagnostic(file, limit)]), composed.includes);
+  const treeHit = treeLimit(file.text, parsed);
+  if (treeHit) return limitFailed(treeHit);
+  const scopes = resolveScopes(parsed.ast);
+  const frameHit = functionLimit(parsed, scopes, (offset) => positionAt(file, offset).line);
+  if (frameHit) return limitFailed(frameHit);
 
   // 5. Contract (annotations, else the config's, else inferred) and wrapper name.
   const included = (offset: number) => segmentAt(composed, offset).file !== main;
   const first = scriptAnchor(parsed, included);
-  const usage = collectUsage(parsed.ast);
+  const usage = collectUsage(parsed.ast, scopes);
   const resolved = resolveContract(file, parsed, usage, first ? rangeOf(first)[0] : shebang.end, options.contract);
   const { contract, name, nameSpan } = resolved;
   diagnostics.push(...resolved.diagnostics);
@@ -104,14 +112,14 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     return { file: seg.file.path, line: positionAt(seg.file, seg.fileStart + (offset - seg.start)).line };
   };
   const conventions = options.contract ?? {};
-  diagnostics.push(...analyzeScript({ file, parsed, contract, flags, usage, contractBroken: resolved.broken, included, origin, conventions }));
+  diagnostics.push(...analyzeScript({ file, parsed, scopes, contract, flags, usage, contractBroken: resolved.broken, included, origin, conventions }));
 
   // 7. Severity overrides and disable comments, then every finding in the file it is in.
   const fileOf = (offset: number) => segmentAt(composed, offset).file.path;
   const final = located(applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {}, fileOf)).flatMap((d) => withFileRules(d, options.rulesFor));
 
   // 8. Text to send (minified, or the source as is), its digest, and the wrapper model.
-  const minified = (options.minify ?? 'full') === 'full' && !shebang.diagnostic ? minifyLua(file.text, parsed, shebang.end) : undefined;
+  const minified = (options.minify ?? 'full') === 'full' && !shebang.diagnostic ? minifyLua(file.text, parsed, shebang.end, scopes) : undefined;
   const result: CompileResult = { file: main, diagnostics: final, name, nameSpan, includes: composed.includes, ...(minified ? { minified: minified.text } : {}) };
   if (final.some((d) => d.severity === 'error')) return result;
   const lua = minified ? minified.text : file.text;

@@ -14,6 +14,7 @@ import { parseLua } from '../src/parse/parse-lua.js';
 import { readShebang } from '../src/parse/shebang.js';
 import { readContract } from '../src/annotations/read-contract.js';
 import { collectUsage, inferContract } from '../src/analyze/contract-usage.js';
+import { resolveScopes } from '../src/analyze/scope.js';
 import type { ScriptContract } from '../src/annotations/contract.js';
 import { slotOf } from '../templates/runtime.js';
 import { clusterPorts } from './support/clients.js';
@@ -41,7 +42,7 @@ function contractOf(path: string): ScriptContract {
   const parsed = parseLua(file.text, sb.kind === 'ok' ? sb.shebang.end : 0);
   if (!parsed.ok) throw new Error(`${path} does not parse`);
   const { contract } = readContract(file, parsed.parsed);
-  if (!contract.declared) inferContract(contract, collectUsage(parsed.parsed.ast));
+  if (!contract.declared) inferContract(contract, collectUsage(parsed.parsed.ast, resolveScopes(parsed.parsed.ast)));
   return contract;
 }
 

@@ -185,3 +185,54 @@ describe('sizes', () => {
     expect(r.minified).toMatch(/^local a=0\ndo local b=1 a=a\+b end\n/);
   }, 60_000);
 });
+
+describe('deep nesting', () => {
+  const findings = (source: string) => compile(`---@return any\n${source}`, { path: 'x.lua' }).diagnostics.map((d) => `${d.code} ${d.message}`);
+  const LEVELS = 'RL001 chunk has too many syntax levels';
+
+  it.each([
+    ['1,950 parentheses', `return ${'('.repeat(1950)}1${')'.repeat(1950)}`],
+    ['2,340 terms of ..', `local a = 'x' return ${Array(2340).fill('a').join(' .. ')}`],
+    ['780 nested functions', `local f = ${'function() return '.repeat(780)}1${' end'.repeat(780)}`],
+    ['780 nested ifs', `${'if true then '.repeat(780)}local x = 1${' end'.repeat(780)}`],
+    ['1,520 nested tables', `return #${'{'.repeat(1520)}${'}'.repeat(1520)}`],
+    ['5,000 unary minus', `return ${'- '.repeat(5000)}1`],
+  ])('%s: a Lua compile error, as Redis reports it', (_what, source) => {
+    expect(findings(source)).toEqual([LEVELS]);
+  });
+
+  it.each([
+    ['a + a + ... of 5,000 terms', `local a = 1 return ${Array(5000).fill('a').join(' + ')}`],
+    ['t.x.x... of 50,000 fields', `local t = {} return t${'.x'.repeat(50_000)}`],
+    ['t:m():m()... of 5,000 calls', `local t = {} return t${':m()'.repeat(5000)}`],
+    ['a and a and ... of 5,000 terms', `local a = 1 return ${Array(5000).fill('a').join(' and ')}`],
+    ['f()()()... of 5,000 calls', `local function f() return f end return f${'()'.repeat(5000)}`],
+  ])('%s (Lua reads it without nesting): RL010, not a stack overflow', (_what, source) => {
+    expect(findings(source)).toEqual([expect.stringMatching(/^RL010 nested more than 1000 levels deep/)]);
+  });
+
+  it.each([
+    ['integer[] nested 230 deep', `integer${'[]'.repeat(230)}`],
+    ['a tuple nested 230 deep', `${'['.repeat(230)}integer${']'.repeat(230)}`],
+    ['parentheses nested 20,000 deep', `${'('.repeat(20_000)}integer${')'.repeat(20_000)}`],
+  ])('---@return %s: RL002', (_what, type) => {
+    const r = compile(`---@return ${type}\nreturn 1\n`, { path: 'x.lua' });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toContain('RL002 the return type nests more than 32 levels');
+  });
+
+  it.each([
+    ['201 locals', `${Array.from({ length: 201 }, (_, i) => `local v${i} = ${i}`).join('\n')}\nreturn 1`, 'RL001 main function has more than 200 local variables'],
+    ['61 upvalues', `${Array.from({ length: 61 }, (_, i) => `local v${i} = ${i}`).join('\n')}\nlocal function f() return ${Array.from({ length: 61 }, (_, i) => `v${i}`).join(' + ')} end\nreturn f()`, 'RL001 function at line 63 has more than 60 upvalues'],
+    ['250 returned values', `return ${Array(250).fill('1').join(', ')}`, 'RL001 function or expression too complex'],
+  ])('%s: the message Redis gives at SCRIPT LOAD', (_what, source, message) => {
+    expect(findings(source)).toEqual([message]);
+  });
+
+  it('a project with a deep script still builds its healthy one', async () => {
+    const dir = project({ 'scripts/x.lua': `return ${'('.repeat(3000)}1${')'.repeat(3000)}\n` });
+    const r = await build(dir);
+    expect(r.out).toMatch(/scripts\/x\.lua:1:208: error RL001 syntax-error chunk has too many syntax levels/);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(dir, 'gen/ok.ts'))).toBe(true);
+  });
+});

@@ -9,7 +9,7 @@ import type { ScriptContract } from '../annotations/contract.js';
 import type { ScriptFlag } from '../parse/shebang.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/report.js';
-import { resolveScopes } from './scope.js';
+import { resolveScopes, type Scopes } from './scope.js';
 import { analyzeValues, describeValue } from './values/index.js';
 import { resolveCalls, type ResolvedCall } from './command-calls.js';
 import { forEachKeyArg } from './key-origins.js';
@@ -22,6 +22,8 @@ import { ANALYSIS_RULES } from './rules/index.js';
 export interface AnalyzeInput {
   file: SourceFile;
   parsed: ParsedLua;
+  /** The scopes of `parsed` when the caller has them already. */
+  scopes?: Scopes;
   contract: ScriptContract;
   flags: readonly ScriptFlag[] | undefined;
   usage: ContractUsage;
@@ -57,7 +59,7 @@ export function scriptAnchor(parsed: ParsedLua, included: ((offset: number) => b
 
 export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
   const { file, parsed } = input;
-  const scopes = resolveScopes(parsed.ast);
+  const scopes = input.scopes ?? resolveScopes(parsed.ast);
   const args = input.contract.args;
   const liveness = findLiveness(parsed.ast, scopes);
   const argAt = (index: number) => args[index - 1] ?? (args[args.length - 1]?.variadic ? args[args.length - 1] : undefined);

@@ -3,7 +3,8 @@
 // A use of the global KEYS/ARGV other than `KEYS[<integer literal>]` (a loop, unpack, #KEYS,
 // an alias) is "dynamic": it may read any index, so every declared entry counts as read.
 
-import { isLocalName, rangeOf, type Chunk, type Node } from '../parse/parse-lua.js';
+import { rangeOf, type Chunk, type Node } from '../parse/parse-lua.js';
+import type { Scopes } from './scope.js';
 import type { ArgSpec, KeySpec, ScriptContract } from '../annotations/contract.js';
 import { walk } from './walk.js';
 
@@ -23,10 +24,10 @@ export interface ContractUsage {
   args: TableUsage;
 }
 
-export function collectUsage(ast: Chunk): ContractUsage {
+export function collectUsage(ast: Chunk, scopes: Scopes): ContractUsage {
   const usage: ContractUsage = { keys: { literal: [], dynamic: false }, args: { literal: [], dynamic: false } };
   walk(ast as Node, (node, parent) => {
-    if (node.type !== 'Identifier' || isLocalName(node)) return;
+    if (node.type !== 'Identifier' || scopes.resolve.has(node)) return;
     const table = node.name === 'KEYS' ? usage.keys : node.name === 'ARGV' ? usage.args : undefined;
     if (!table) return;
     if (parent?.type === 'IndexExpression' && parent.base === node) {

@@ -7,7 +7,7 @@ import type { Rule } from './rule.js';
 
 const INPUT_EXAMPLES: Record<string, { text: string; wrong: string; right: string }> = {
   'syntax-error': {
-    text: 'Redis runs Lua 5.1. goto, integer division (//), bitwise operators, <const> and empty statements (;;) are syntax errors there; the message and line are the ones luac 5.1 (and so Redis) reports.',
+    text: 'Redis runs Lua 5.1. goto, integer division (//), bitwise operators, <const> and empty statements (;;) are syntax errors there; the message and line are the ones luac 5.1 (and so Redis) reports. So are the limits the Lua 5.1 compiler enforces, measured on Redis 7.0.15 at SCRIPT LOAD: more than 200 nested blocks and subexpressions ("chunk has too many syntax levels"), more than 200 locals active in one function (loop variables count), more than 60 upvalues in one function, and a statement that needs more than 249 stack slots ("function or expression too complex": a call or return with about 245 values).',
     wrong: 'return 7 // 2',
     right: 'return math.floor(7 / 2)',
   },
@@ -41,6 +41,11 @@ const INPUT_EXAMPLES: Record<string, { text: string; wrong: string; right: strin
     wrong: '"include": ["../shared/*.lua"] with "rootDir": "."',
     right: '"rootDir": ".." (a folder that holds every script)',
   },
+  'checker-limit': {
+    text: 'Lua itself refuses more than 200 nested levels (RL001 "chunk has too many syntax levels"), but it reads a chain such as `a + a + a ...`, `t.x.x.x ...` or `f()()()` without nesting, however long. The checker follows the syntax tree, where such a chain is as deep as it is long; past 1,000 levels it reports this instead of running out of stack. Redis may run the script; split the chain into steps.',
+    wrong: 'return a + a + a + a + ... (1,200 terms)',
+    right: 'local s = a + a + ... (100 terms)\ns = s + a + ... (100 terms)\n...\nreturn s',
+  },
   'unused-suppression': {
     text: 'A redis-luagen-disable comment names a rule that reports nothing where the comment applies: the finding it was written for is gone, and the comment would silently hide the next one.',
     wrong: "---@key k\n---@return string?\n-- redis-luagen-disable-next-line unused-local -- old temp var\nreturn redis.call('GET', KEYS[1])",
@@ -61,7 +66,7 @@ export function renderRulesDoc(): string {
   const out: string[] = [];
   out.push('# redis-luagen rules', '');
   out.push(
-    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005, RL008, RL009) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, RL402 -- reason` above the line, `-- redis-luagen-disable-line rule-a -- reason` at its end) or per file (`-- redis-luagen-disable rule-a -- reason`). A comment names its rules by name or code; a comment that names none is refused, and one that silences nothing is reported (RL007).',
+    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005, RL008-RL010) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, RL402 -- reason` above the line, `-- redis-luagen-disable-line rule-a -- reason` at its end) or per file (`-- redis-luagen-disable rule-a -- reason`). A comment names its rules by name or code; a comment that names none is refused, and one that silences nothing is reported (RL007).',
     '',
   );
   out.push('This page is generated from the rule modules (`src/analyze/rules/`); a test keeps it in sync.', '');

@@ -342,19 +342,27 @@ function readReturn(c: Cursor): ReturnSpec {
   return { type, description: c.description('return type'), start, end };
 }
 
-function readReturnType(c: Cursor): ReturnType {
+/** Past this many levels of tuples, parentheses and arrays, a return type is refused (a wrapper type that deep helps no one, and every later phase would recurse through it). */
+export const MAX_TYPE_DEPTH = 32;
+
+function tooDeep(start: number): ContractError {
+  return new ContractError(`the return type nests more than ${MAX_TYPE_DEPTH} levels`, start, start + 1, 'describe the reply with fewer levels of tuples and arrays, or declare any');
+}
+
+function readReturnType(c: Cursor, depth = 0): ReturnType {
   let type: ReturnType;
   const start = c.offset;
+  if (depth > MAX_TYPE_DEPTH) throw tooDeep(start);
   if (c.match(/^\[\s*/) !== undefined) {
-    const items: ReturnType[] = [readReturnType(c)];
-    while (c.match(/^\s*,\s*/) !== undefined) items.push(readReturnType(c));
+    const items: ReturnType[] = [readReturnType(c, depth + 1)];
+    while (c.match(/^\s*,\s*/) !== undefined) items.push(readReturnType(c, depth + 1));
     if (c.match(/^\s*\]/) === undefined) {
       const w = c.peekWord();
       throw new ContractError(`expected ',' or ']' in the tuple type, found '${w.text || 'end of line'}'`, w.start, w.end, 'write a tuple as [integer, string]');
     }
     type = { kind: 'tuple', items };
   } else if (c.match(/^\(\s*/) !== undefined) {
-    type = readReturnType(c);
+    type = readReturnType(c, depth + 1);
     if (c.match(/^\s*\)/) === undefined) {
       const w = c.peekWord();
       throw new ContractError(`expected ')' in the return type, found '${w.text || 'end of line'}'`, w.start, w.end, 'write (string?)[] for an array of optional strings');
@@ -372,8 +380,11 @@ function readReturnType(c: Cursor): ReturnType {
     c.pos += word.length;
     type = { kind: word } as ReturnType;
   }
-  for (;;) {
-    if (c.match(/^\[\]/) !== undefined) type = { kind: 'array', of: type };
+  for (let arrays = depth; ; ) {
+    if (c.match(/^\[\]/) !== undefined) {
+      if (++arrays > MAX_TYPE_DEPTH) throw tooDeep(c.offset - 2);
+      type = { kind: 'array', of: type };
+    }
     else if (c.match(/^\?/) !== undefined) type = type.kind === 'optional' ? type : { kind: 'optional', of: type };
     else break;
   }

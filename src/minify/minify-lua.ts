@@ -10,11 +10,12 @@
 // Deterministic: a pure function of the text.
 
 import type * as L from 'luaparse';
-import type { Comment, ParsedLua } from '../parse/parse-lua.js';
+import type { ParsedLua } from '../parse/parse-lua.js';
 import { rangeOf } from '../parse/parse-lua.js';
 import type { Binding, Scopes } from '../analyze/scope.js';
 import { resolveScopes } from '../analyze/scope.js';
 import { renameLocals } from './rename.js';
+import { parenCounter } from '../parse/parens.js';
 import { computeLineStarts, lineAt } from '../source/source-file.js';
 
 export interface MinifiedLua {
@@ -49,7 +50,7 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
   const renamed = new Map<Binding, [string, string, number, number]>();
   const starts = computeLineStarts(text);
   const lineOf = (offset: number) => lineAt(starts, offset);
-  const inComment = commentMask(text.length, parsed.comments);
+  const parens = parenCounter(text, parsed);
 
   // The text is built as a list of pieces (appending to one string and reading its last
   // character flattens it every time: quadratic on big scripts).
@@ -115,24 +116,7 @@ export function minifyLua(text: string, parsed: ParsedLua, shebangEnd: number, s
   // ---- expressions --------------------------------------------------------------------
 
   /** Whether the source wrapped the expression in parentheses (only asked for calls and `...`). */
-  function sourceParens(e: L.Node, parentCall?: L.Node): boolean {
-    const [start, end] = rangeOf(e);
-    let pairs = 0;
-    let i = start - 1;
-    let j = end;
-    for (;;) {
-      while (i >= 0 && (/\s/.test(text[i] as string) || inComment[i])) i--;
-      while (j < text.length && (/\s/.test(text[j] as string) || inComment[j])) j++;
-      if (text[i] === '(' && text[j] === ')') {
-        pairs++;
-        i--;
-        j++;
-      } else break;
-    }
-    // The sole argument of a call sits inside the call's own parentheses.
-    if (parentCall) pairs--;
-    return pairs > 0;
-  }
+  const sourceParens = (e: L.Node, parentCall?: L.Node): boolean => parens(e, parentCall !== undefined) > 0;
 
   function name(id: L.Identifier): string {
     const sent = names.get(id);
@@ -432,13 +416,4 @@ function isPrefixExpression(e: L.Expression): boolean {
 
 function isBinary(e: L.Expression): e is L.BinaryExpression | L.LogicalExpression {
   return e.type === 'BinaryExpression' || e.type === 'LogicalExpression';
-}
-
-function commentMask(length: number, comments: readonly Comment[]): Uint8Array {
-  const mask = new Uint8Array(length + 1);
-  for (const c of comments) {
-    const [s, e] = rangeOf(c);
-    mask.fill(1, s, e);
-  }
-  return mask;
 }

@@ -30,7 +30,7 @@ const OPTIONS = {
   comments: true,
   locations: false,
   ranges: true,
-  scope: true,
+  scope: false, // scopes are resolved by analyze/scope.ts (luaparse's search is quadratic in a big scope)
   encodingMode: 'pseudo-latin1',
 } as const;
 
@@ -45,6 +45,12 @@ export function parseLua(text: string, shebangEnd = 0): ParseResult {
     const ast = luaparse.parse(body, OPTIONS);
     return { ok: true, parsed: { ast, comments: (ast.comments ?? []) as Comment[] } };
   } catch (e) {
+    // luaparse reads nesting by recursion and runs out of stack near 2,000 levels; Lua refuses
+    // more than 200 (parse/limits/levels.ts), so this is the error Redis gives too.
+    if (e instanceof RangeError) {
+      const start = Math.min(deepestOpening(body), text.length);
+      return { ok: false, error: { message: 'chunk has too many syntax levels', start, end: tokenEnd(body, start) } };
+    }
     const err = e as { message?: string; index?: number };
     if (typeof err.index !== 'number') throw e;
     const message = luacStyleMessage(String(err.message));
@@ -80,7 +86,19 @@ export function rangeOf(node: Node | Comment): [number, number] {
   return (node as { range?: [number, number] }).range ?? [0, 0];
 }
 
-/** With `scope: true`, luaparse marks identifiers bound by a `local` (or parameter) in scope. */
-export function isLocalName(node: luaparse.Identifier): boolean {
-  return (node as { isLocal?: boolean }).isLocal === true;
+const OPENS = new Set(['(', '{', '[', 'function', 'do', 'then', 'repeat']);
+const CLOSES = new Set([')', '}', ']', 'end', 'until', 'elseif']);
+
+/**
+ * Where brackets and blocks first nest past 200 (strings and comments skipped): the place to
+ * report a nesting luaparse could not read. 0 when the scan finds none.
+ */
+function deepestOpening(text: string): number {
+  const token = /--\[(=*)\[[\s\S]*?\]\1\]|--[^\n]*|\[(=*)\[[\s\S]*?\]\2\]|"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'|[A-Za-z_][A-Za-z0-9_]*|[(){}[\]]/g;
+  let depth = 0;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    if (OPENS.has(m[0]) && ++depth > 200) return m.index;
+    if (CLOSES.has(m[0])) depth--;
+  }
+  return 0;
 }
