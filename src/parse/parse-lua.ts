@@ -3,11 +3,18 @@
 // - it does not know Redis' shebang line, so that line is blanked (same length) first;
 // - its columns are 0-based and its messages carry a "[line:col] " prefix: we use only
 //   `range` offsets and strip the prefix, positions are computed by SourceFile;
-// - string values are read in 'pseudo-latin1' mode on the UTF-8 decoded text, so any
-//   character is accepted and `value` holds the decoded string.
+// - string values are read in 'pseudo-latin1' mode on the UTF-8 decoded text; that mode
+//   refuses characters past U+00FF, so those are masked (same length) for the parse and put
+//   back in every string and comment after it: `value` and `raw` hold the real text;
+// - the errors it lets through or words differently are caught on Lua's own tokens
+//   (lua-syntax.ts), and its stack overflow on deep nesting is Lua's "too many syntax levels".
 
 import luaparse from 'luaparse';
 import type { Chunk, Comment } from 'luaparse';
+import { computeLineStarts, lineAt } from '../source/source-file.js';
+import { walk } from '../analyze/walk.js';
+import { luaTokens } from './lua-tokens.js';
+import { lexicalProblem, luaWording } from './lua-syntax.js';
 
 export type { Chunk, Comment };
 export type Node = luaparse.Node;
@@ -37,32 +44,68 @@ const OPTIONS = {
 /** Parse Lua 5.1 text. `shebangEnd` is the offset where an already-validated shebang line ends. */
 export function parseLua(text: string, shebangEnd = 0): ParseResult {
   const body = shebangEnd > 0 ? ' '.repeat(shebangEnd) + text.slice(shebangEnd) : text;
+  const masked = body.replace(WIDE, MASK);
   // luaparse keeps its lexer state in module variables, and some errors read what the
   // previous parse left there (in a fresh process: nothing, and it crashes). Parsing an empty
   // chunk first gives every parse the same starting state.
   luaparse.parse('', OPTIONS);
+  let ast: Chunk;
   try {
-    const ast = luaparse.parse(body, OPTIONS);
-    return { ok: true, parsed: { ast, comments: (ast.comments ?? []) as Comment[] } };
+    ast = luaparse.parse(masked, OPTIONS);
   } catch (e) {
-    // luaparse reads nesting by recursion and runs out of stack near 2,000 levels; Lua refuses
-    // more than 200 (parse/limits/levels.ts), so this is the error Redis gives too.
-    if (e instanceof RangeError) {
-      const start = Math.min(deepestOpening(body), text.length);
-      return { ok: false, error: { message: 'chunk has too many syntax levels', start, end: tokenEnd(body, start) } };
-    }
-    const err = e as { message?: string; index?: number };
-    if (typeof err.index !== 'number') throw e;
-    const message = luacStyleMessage(String(err.message));
-    let start = Math.min(err.index, text.length);
-    // luaparse reports some errors (an unfinished string) after the token: point at the token.
-    const near = /near '(.+)'$/.exec(message)?.[1];
-    if (near && near !== '<eof>' && !body.startsWith(near, start)) {
-      const at = body.lastIndexOf(near, start);
-      if (at >= 0) start = at;
-    }
-    return { ok: false, error: { message, start, end: tokenEnd(body, start) } };
+    return { ok: false, error: parseFailure(e, body) };
   }
+  const lexical = lexicalProblem(body);
+  if (lexical) return { ok: false, error: { message: lexical.message, start: lexical.start, end: tokenEnd(body, lexical.start) } };
+  const comments = (ast.comments ?? []) as Comment[];
+  if (masked !== body) unmask(ast, comments, body);
+  return { ok: true, parsed: { ast, comments } };
+}
+
+/** Characters luaparse's pseudo-latin1 mode refuses, and what stands in for each UTF-16 unit. */
+const WIDE = /[^\u0000-\u00ff]/g;
+const MASK = '\u0080';
+
+/** Puts the masked characters back into the raw text and value of every string and comment. */
+function unmask(ast: Chunk, comments: Comment[], body: string): void {
+  const fix = (node: { raw: string; value: unknown; range?: [number, number] }) => {
+    if (!node.raw.includes(MASK) || !node.range) return;
+    const raw = body.slice(node.range[0], node.range[1]);
+    const wide = raw.match(WIDE) ?? []; // one entry per UTF-16 unit, in order, as masked
+    let next = 0;
+    node.raw = raw;
+    if (typeof node.value === 'string') node.value = node.value.replace(/\u0080/g, (m) => wide[next++] ?? m);
+  };
+  walk(ast as Node, (node) => {
+    if (node.type === 'StringLiteral') fix(node as unknown as { raw: string; value: unknown; range?: [number, number] });
+  });
+  for (const c of comments) fix(c as unknown as { raw: string; value: unknown; range?: [number, number] });
+}
+
+/** A luaparse exception as Lua would report it. */
+function parseFailure(e: unknown, body: string): LuaSyntaxError {
+  // luaparse reads nesting by recursion and runs out of stack near 2,000 levels; Lua refuses
+  // more than 200 (parse/limits/levels.ts), so this is the error Redis gives too.
+  if (e instanceof RangeError) {
+    const start = Math.min(deepestOpening(body), body.length);
+    return { message: 'chunk has too many syntax levels', start, end: tokenEnd(body, start) };
+  }
+  const err = e as { message?: string; index?: number };
+  if (typeof err.index !== 'number') throw e;
+  let message = luacStyleMessage(String(err.message));
+  let start = Math.min(err.index, body.length);
+  // luaparse reports some errors (an unfinished string) after the token: point at the token.
+  const near = /near '(.+)'$/.exec(message)?.[1];
+  if (near && near !== '<eof>' && !body.startsWith(near, start)) {
+    const at = body.lastIndexOf(near, start);
+    if (at >= 0) start = at;
+  }
+  message = message.replace(MASK, body[start] ?? MASK);
+  // A lexical error earlier in the text is the one Lua meets first.
+  const earlier = lexicalProblem(body, start);
+  if (earlier) return { message: earlier.message, start: earlier.start, end: tokenEnd(body, earlier.start) };
+  const starts = computeLineStarts(body);
+  return { message: luaWording(body, message, start, (o) => lineAt(starts, o)), start, end: tokenEnd(body, start) };
 }
 
 /** Reword luaparse's messages the way luac 5.1 (and so Redis) words them, where they differ. */
@@ -72,6 +115,7 @@ function luacStyleMessage(message: string): string {
   if (unexpected) return `unexpected symbol near ${unexpected[1]}`;
   const expr = /^<expression> expected near (.+)$/.exec(m);
   if (expr) return `unexpected symbol near ${expr[1]}`;
+  if (m.startsWith('<name> expected')) return `'<name>'${m.slice('<name>'.length)}`;
   return m;
 }
 
@@ -89,16 +133,13 @@ export function rangeOf(node: Node | Comment): [number, number] {
 const OPENS = new Set(['(', '{', '[', 'function', 'do', 'then', 'repeat']);
 const CLOSES = new Set([')', '}', ']', 'end', 'until', 'elseif']);
 
-/**
- * Where brackets and blocks first nest past 200 (strings and comments skipped): the place to
- * report a nesting luaparse could not read. 0 when the scan finds none.
- */
+/** Where brackets and blocks first nest past 200: the place to report a nesting luaparse could not read (0 when none). */
 function deepestOpening(text: string): number {
-  const token = /--\[(=*)\[[\s\S]*?\]\1\]|--[^\n]*|\[(=*)\[[\s\S]*?\]\2\]|"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'|[A-Za-z_][A-Za-z0-9_]*|[(){}[\]]/g;
   let depth = 0;
-  for (let m = token.exec(text); m; m = token.exec(text)) {
-    if (OPENS.has(m[0]) && ++depth > 200) return m.index;
-    if (CLOSES.has(m[0])) depth--;
+  for (const t of luaTokens(text)) {
+    if (t.kind === 'string' || t.kind === 'number') continue;
+    if (OPENS.has(t.text) && ++depth > 200) return t.start;
+    if (CLOSES.has(t.text)) depth--;
   }
   return 0;
 }

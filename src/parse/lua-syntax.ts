@@ -1,0 +1,124 @@
+// Where luaparse and Lua 5.1 differ, on the token stream (lua-tokens.ts):
+// - lexical errors luaparse lets through (`0or`, `3..2`, `1_000`: "malformed number") and a
+//   list that starts with a comma (`f(, x)`), which luaparse accepts;
+// - the wording of a missing closer: Lua names the construct it closes when it opened on
+//   another line ("'end' expected (to close 'if' at line 4) near '<eof>'"), and says
+//   "'<eof>' expected" for a block keyword with nothing open.
+
+import { isValidNumeral, luaTokens, type Token } from './lua-tokens.js';
+
+export interface SyntaxProblem {
+  message: string;
+  start: number;
+}
+
+const near = (t: Token) => `near '${t.text}'`;
+
+/** The first error Lua's lexer (or a leading comma) gives before `limit`, if any. */
+export function lexicalProblem(text: string, limit = Infinity): SyntaxProblem | undefined {
+  let previous: Token | undefined;
+  for (const t of luaTokens(text)) {
+    if (t.start >= limit || t.kind === 'eof') return undefined;
+    if (t.kind === 'number' && !isValidNumeral(t.text)) return { message: `malformed number ${near(t)}`, start: t.start };
+    if (t.text === ',' && previous && !endsValue(previous)) return { message: `unexpected symbol ${near(t)}`, start: t.start };
+    previous = t;
+  }
+  return undefined;
+}
+
+const KEYWORDS = new Set('and break do else elseif end false for function if in local nil not or repeat return then true until while'.split(' '));
+
+/** A token a comma may follow in Lua: the end of a value or a name (luaparse lets `f(, x)` and `return , x` through). */
+function endsValue(t: Token): boolean {
+  if (t.kind === 'number' || t.kind === 'string') return true;
+  if (t.kind === 'name') return !KEYWORDS.has(t.text) || ['nil', 'true', 'false', 'end'].includes(t.text);
+  return [')', ']', '}', '...'].includes(t.text);
+}
+
+interface Opener {
+  /** The word Lua names: 'if', 'while', 'for', 'function', 'do', 'repeat', '(', '{', '['. */
+  who: string;
+  closer: string;
+  start: number;
+  /** A `while` or `for` whose `do` has not come yet. */
+  awaitsDo?: boolean;
+}
+
+const CLOSERS: Record<string, string> = { if: 'end', while: 'end', for: 'end', function: 'end', do: 'end', repeat: 'until', '(': ')', '{': '}', '[': ']' };
+
+/** The blocks and brackets open just before `offset`, innermost last. */
+function openAt(text: string, offset: number): Opener[] {
+  const stack: Opener[] = [];
+  for (const t of luaTokens(text)) {
+    if (t.start >= offset || t.kind === 'eof') break;
+    if (t.kind === 'string' || t.kind === 'number') continue;
+    const top = stack[stack.length - 1];
+    if (t.text === 'do' && top?.awaitsDo) top.awaitsDo = false;
+    else if (CLOSERS[t.text]) stack.push({ who: t.text, closer: CLOSERS[t.text] as string, start: t.start, awaitsDo: t.text === 'while' || t.text === 'for' });
+    else if (top && t.text === top.closer) stack.pop();
+  }
+  return stack;
+}
+
+/**
+ * Lua's wording of a syntax error luaparse reported at `start` with `message`.
+ * `lineOf` gives the line of an offset.
+ */
+export function luaWording(text: string, message: string, start: number, lineOf: (offset: number) => number): string {
+  const before = tokenBefore(text, start);
+  const expected = /^'(end|until|\)|\}|\])' expected (near .+)$/.exec(message);
+  if (expected) return closerWording(text, expected[1] as string, expected[2] as string, before, start, lineOf) ?? message;
+  const unexpected = /^unexpected symbol (near .+)$/.exec(message);
+  const blockWord = /^near '(end|until|else|elseif)'$/.test(unexpected?.[1] ?? '');
+  if (unexpected && (!before || endsValue(before) || (blockWord && before.text === 'return'))) return blockEndWording(text, unexpected[1] as string, start, lineOf) ?? message;
+  return message;
+}
+
+/** "'X' expected": Lua names the construct X closes when it opened on another line. */
+function closerWording(text: string, closer: string, near: string, before: Token | undefined, start: number, lineOf: (offset: number) => number): string | undefined {
+  // After an opening bracket or a separator Lua reads an expression, and the token cannot start one.
+  const b = before?.text ?? '';
+  if ((closer === '}' && ['{', ',', ';'].includes(b)) || (closer === ')' && ['(', ','].includes(b))) return `unexpected symbol ${near}`;
+  const opener = [...openAt(text, start)].reverse().find((o) => o.closer === closer);
+  if (!opener || opener.who === '[' || lineOf(opener.start) === lineOf(start)) return undefined;
+  return `'${closer}' expected (to close '${opener.who}' at line ${lineOf(opener.start)}) ${near}`;
+}
+
+/**
+ * After `return <values>`, or at a block keyword where no block is open, Lua expects the
+ * block to end: "'<eof>' expected" at the top, "'end' expected" inside a block.
+ */
+function blockEndWording(text: string, near: string, start: number, lineOf: (offset: number) => number): string | undefined {
+  const blockWord = /^near '(end|until|else|elseif|return)'$/.test(near);
+  if (!blockWord && !afterReturn(text, start)) return undefined;
+  const open = openAt(text, start);
+  const top = open[open.length - 1];
+  if (!top) return `'<eof>' expected ${near}`;
+  if (!BLOCKS.has(top.who)) return undefined;
+  const where = lineOf(top.start) !== lineOf(start) ? ` (to close '${top.who}' at line ${lineOf(top.start)})` : '';
+  return `'${top.closer}' expected${where} ${near}`;
+}
+
+const BLOCKS = new Set(['if', 'while', 'for', 'function', 'do', 'repeat']);
+/** Keywords that begin or end a statement: the last one before a token says which statement it is in. */
+const STATEMENT_WORDS = new Set(['return', 'local', 'function', 'if', 'while', 'for', 'repeat', 'do', 'then', 'else', 'end', 'break', 'until', ';']);
+
+/** True when the last statement word before `offset` is `return` (the token is in its value list). */
+function afterReturn(text: string, offset: number): boolean {
+  let last = '';
+  for (const t of luaTokens(text)) {
+    if (t.start >= offset || t.kind === 'eof') break;
+    if (t.kind !== 'string' && STATEMENT_WORDS.has(t.text)) last = t.text;
+  }
+  return last === 'return';
+}
+
+/** The last token that starts before `offset`. */
+function tokenBefore(text: string, offset: number): Token | undefined {
+  let last: Token | undefined;
+  for (const t of luaTokens(text)) {
+    if (t.start >= offset || t.kind === 'eof') break;
+    last = t;
+  }
+  return last;
+}
