@@ -32,4 +32,8 @@ const code = await main(process.argv.slice(2), {
   onWatchStart: watching,
   whileWriting,
 });
+// process.exit() drops what a pipe has not taken yet: wait until both streams have handed
+// everything written to the system (a write's callback runs after the writes before it).
+const flushed = (stream) => new Promise((resolve) => stream.write('', resolve));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);

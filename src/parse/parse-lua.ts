@@ -44,7 +44,7 @@ const OPTIONS = {
 /** Parse Lua 5.1 text. `shebangEnd` is the offset where an already-validated shebang line ends. */
 export function parseLua(text: string, shebangEnd = 0): ParseResult {
   const body = shebangEnd > 0 ? ' '.repeat(shebangEnd) + text.slice(shebangEnd) : text;
-  const masked = body.replace(WIDE, MASK);
+  const masked = readAsLuaDoes(body.replace(WIDE, MASK));
   // luaparse keeps its lexer state in module variables, and some errors read what the
   // previous parse left there (in a fresh process: nothing, and it crashes). Parsing an empty
   // chunk first gives every parse the same starting state.
@@ -65,6 +65,25 @@ export function parseLua(text: string, shebangEnd = 0): ParseResult {
 /** Characters luaparse's pseudo-latin1 mode refuses, and what stands in for each UTF-16 unit. */
 const WIDE = /[^\u0000-\u00ff]/g;
 const MASK = '\u0080';
+
+/**
+ * Lua 5.1's lexer tests "is the next character one of these" with strchr(), which also finds
+ * a NUL byte: outside strings and comments, a NUL right after a number is read as part of it
+ * (`2\0` is 2; letters and digits after it too), and `.\0` is `..`. Redis compiles such text,
+ * so luaparse is given the same program (same length: a NUL and what it swallows become
+ * spaces, `.\0` becomes `..`).
+ */
+function readAsLuaDoes(text: string): string {
+  if (!text.includes('\0')) return text;
+  return text.replace(NUL_QUIRKS, (all, skipped: string | undefined, numeral: string | undefined, swallowed: string | undefined) => {
+    if (skipped !== undefined) return all;
+    if (numeral !== undefined) return numeral + ' '.repeat((swallowed as string).length);
+    return all.replace(/\0/g, '.');
+  });
+}
+
+const NUL_QUIRKS =
+  /(--\[(?:=*)\[[\s\S]*?(?:\]=*\]|$)|--[^\n]*|\[=*\[[\s\S]*?(?:\]=*\]|$)|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[\s\S]|[^'\\\n])*'?|[A-Za-z_][A-Za-z0-9_]*)|((?:\d|\.\d)[\d.]*)(\0[-+\0]?[A-Za-z0-9_]*)|\.\.?\0\0?/g;
 
 /** Puts the masked characters back into the raw text and value of every string and comment. */
 function unmask(ast: Chunk, comments: Comment[], body: string): void {
