@@ -231,7 +231,7 @@ describe('deep nesting', () => {
   it('a project with a deep script still builds its healthy one', async () => {
     const dir = project({ 'scripts/x.lua': `return ${'('.repeat(3000)}1${')'.repeat(3000)}\n` });
     const r = await build(dir);
-    expect(r.out).toMatch(/scripts\/x\.lua:1:208: error RL001 syntax-error chunk has too many syntax levels/);
+    expect(r.out).toMatch(/scripts\/x\.lua:1:207: error RL001 syntax-error chunk has too many syntax levels/);
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, 'gen/ok.ts'))).toBe(true);
   });

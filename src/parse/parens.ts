@@ -6,28 +6,37 @@
 import type { Comment, Node, ParsedLua } from './parse-lua.js';
 import { rangeOf } from './parse-lua.js';
 
-/** Counts the pairs of parentheses written around a node of one parsed text. */
+/**
+ * The opening parentheses written around a node of one parsed text, innermost first (the
+ * parentheses of a call around its sole argument are the call's, not the argument's).
+ */
+export type ParenFinder = (node: Node, soleArgumentOfCall: boolean) => number[];
 export type ParenCounter = (node: Node, soleArgumentOfCall: boolean) => number;
 
-export function parenCounter(text: string, parsed: ParsedLua): ParenCounter {
+export function parenFinder(text: string, parsed: ParsedLua): ParenFinder {
   const inComment = commentMask(text.length, parsed.comments);
   const skippable = (i: number) => inComment[i] === 1 || /\s/.test(text[i] as string);
   return (node, soleArgumentOfCall) => {
     const [start, end] = rangeOf(node);
-    let pairs = 0;
+    const opening: number[] = [];
     let i = start - 1;
     let j = end;
     for (;;) {
       while (i >= 0 && skippable(i)) i--;
       while (j < text.length && skippable(j)) j++;
       if (text[i] !== '(' || text[j] !== ')') break;
-      pairs++;
+      opening.push(i);
       i--;
       j++;
     }
-    // The sole argument of a call sits inside the call's own parentheses.
-    return soleArgumentOfCall ? Math.max(0, pairs - 1) : pairs;
+    if (soleArgumentOfCall) opening.pop();
+    return opening;
   };
+}
+
+export function parenCounter(text: string, parsed: ParsedLua): ParenCounter {
+  const find = parenFinder(text, parsed);
+  return (node, sole) => find(node, sole).length;
 }
 
 /** 1 at every offset inside a comment. */

@@ -49,6 +49,10 @@ export function parseLua(text: string, shebangEnd = 0): ParseResult {
   // previous parse left there (in a fresh process: nothing, and it crashes). Parsing an empty
   // chunk first gives every parse the same starting state.
   luaparse.parse('', OPTIONS);
+  // luaparse reads nesting by recursion: text nested far past Lua's limit never reaches it, so
+  // the verdict cannot depend on how much stack the process has left.
+  const deep = deepestOpening(body, PRECHECK_DEPTH);
+  if (deep !== undefined) return { ok: false, error: { message: 'chunk has too many syntax levels', start: deep, end: deep + 1 } };
   let ast: Chunk;
   try {
     ast = luaparse.parse(masked, OPTIONS);
@@ -106,7 +110,7 @@ function parseFailure(e: unknown, body: string): LuaSyntaxError {
   // luaparse reads nesting by recursion and runs out of stack near 2,000 levels; Lua refuses
   // more than 200 (parse/limits/levels.ts), so this is the error Redis gives too.
   if (e instanceof RangeError) {
-    const start = Math.min(deepestOpening(body), body.length);
+    const start = Math.min(deepestOpening(body, 0) ?? 0, body.length);
     return { message: 'chunk has too many syntax levels', start, end: tokenEnd(body, start) };
   }
   const err = e as { message?: string; index?: number };
@@ -152,13 +156,24 @@ export function rangeOf(node: Node | Comment): [number, number] {
 const OPENS = new Set(['(', '{', '[', 'function', 'do', 'then', 'repeat']);
 const CLOSES = new Set([')', '}', ']', 'end', 'until', 'elseif']);
 
-/** Where brackets and blocks first nest past 200: the place to report a nesting luaparse could not read (0 when none). */
-function deepestOpening(text: string): number {
+/**
+ * Brackets and blocks open at once, each at least one Lua level. When they reach `reach`
+ * somewhere (0: anywhere), the place where they first reached 200, else undefined.
+ */
+function deepestOpening(text: string, reach: number): number | undefined {
   let depth = 0;
+  let first: number | undefined;
   for (const t of luaTokens(text)) {
     if (t.kind === 'string' || t.kind === 'number') continue;
-    if (OPENS.has(t.text) && ++depth > 200) return t.start;
+    if (OPENS.has(t.text)) {
+      depth++;
+      if (depth === 200) first ??= t.start;
+      if (first !== undefined && depth >= reach) return first;
+    }
     if (CLOSES.has(t.text)) depth--;
   }
-  return 0;
+  return undefined;
 }
+
+/** Past this many open brackets and blocks (far past Lua's 200), luaparse is not called. */
+const PRECHECK_DEPTH = 300;

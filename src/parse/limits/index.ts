@@ -5,7 +5,7 @@
 
 import type { Chunk, Node, ParsedLua } from '../parse-lua.js';
 import { rangeOf } from '../parse-lua.js';
-import { parenCounter } from '../parens.js';
+import { parenFinder } from '../parens.js';
 import type { Scopes } from '../../analyze/scope.js';
 import { tooManyLevels } from './levels.js';
 import { tooManyLocals, type LimitHit } from './locals.js';
@@ -15,9 +15,9 @@ import { tooManyUpvalues } from './upvalues.js';
 import { tooDeepForChecker, MAX_DEPTH } from './checker-depth.js';
 
 /** Lua's levels, on the tree alone (before anything walks it by recursion). */
-export function levelLimit(text: string, parsed: ParsedLua): LimitHit | undefined {
-  const node = tooManyLevels(parsed.ast, parenCounter(text, parsed));
-  return node ? { node, message: 'chunk has too many syntax levels' } : undefined;
+export function levelLimit(text: string, parsed: ParsedLua): { at: number; message: string } | undefined {
+  const at = tooManyLevels(parsed.ast, parenFinder(text, parsed));
+  return at === undefined ? undefined : { at, message: 'chunk has too many syntax levels' };
 }
 
 /** Lua's locals, upvalues and registers: the first hit in the source. */
@@ -48,7 +48,7 @@ export interface LimitFinding {
 /** Before any recursive walk: Lua's syntax levels, then a tree too deep for the checker. */
 export function treeLimit(text: string, parsed: ParsedLua): LimitFinding | undefined {
   const levels = levelLimit(text, parsed);
-  if (levels) return finding(levels, 'levels');
+  if (levels) return { rule: 'syntax-error', start: levels.at, end: levels.at + 1, message: levels.message, hint: HINTS.levels as string };
   const deep = tooDeepForChecker(parsed.ast);
   if (!deep) return undefined;
   const start = rangeOf(deep)[0];

@@ -14,7 +14,7 @@
 import type * as L from 'luaparse';
 import type { Chunk, Node } from '../parse-lua.js';
 import { rangeOf } from '../parse-lua.js';
-import type { ParenCounter } from '../parens.js';
+import type { ParenFinder } from '../parens.js';
 
 export const MAX_LEVELS = 200;
 
@@ -22,11 +22,11 @@ type Task =
   | { kind: 'block'; body: readonly L.Statement[]; level: number; owner: Node }
   | { kind: 'expr'; e: L.Expression; level: number; soleArgument: boolean };
 
-/** The node where the levels first pass 200 (in source order), or undefined. */
-export function tooManyLevels(chunk: Chunk, parens: ParenCounter): Node | undefined {
-  let first: Node | undefined;
-  const exceeded = (node: Node) => {
-    if (!first || rangeOf(node)[0] < rangeOf(first)[0]) first = node;
+/** The offset where the levels first pass 200 (in source order), or undefined. */
+export function tooManyLevels(chunk: Chunk, parens: ParenFinder): number | undefined {
+  let first: number | undefined;
+  const exceeded = (at: number) => {
+    if (first === undefined || at < first) first = at;
   };
   const tasks: Task[] = [{ kind: 'block', body: chunk.body, level: 1, owner: chunk as Node }];
   const block = (body: readonly L.Statement[], level: number, owner: Node) => tasks.push({ kind: 'block', body, level, owner });
@@ -35,13 +35,16 @@ export function tooManyLevels(chunk: Chunk, parens: ParenCounter): Node | undefi
   };
   for (let task = tasks.pop(); task; task = tasks.pop()) {
     if (task.kind === 'block') {
-      if (task.level > MAX_LEVELS) exceeded(task.body[0] ?? task.owner);
+      if (task.level > MAX_LEVELS) exceeded(rangeOf(task.body[0] ?? task.owner)[0]);
       else for (const s of task.body) statement(s, task.level, block, expr);
       continue;
     }
-    const level = task.level + parens(task.e as Node, task.soleArgument);
-    if (level > MAX_LEVELS) exceeded(task.e as Node);
-    else expression(task.e, level, block, expr);
+    // Each pair of parentheses opens a level: Lua stops at the one that passes 200.
+    const opening = parens(task.e as Node, task.soleArgument);
+    const level = task.level + opening.length;
+    if (level <= MAX_LEVELS) expression(task.e, level, block, expr);
+    else if (task.level >= MAX_LEVELS) exceeded(rangeOf(task.e as Node)[0]);
+    else exceeded(opening[opening.length - (MAX_LEVELS - task.level) - 1] as number);
   }
   return first;
 }
