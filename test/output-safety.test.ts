@@ -125,7 +125,7 @@ describe('paths narrow a build, they never delete', () => {
     const narrowed = await run(app, 'check', 'scripts/one.lua');
     expect(narrowed.out).not.toMatch(/extra|two\.ts/);
     expect(narrowed.code).toBe(0);
-    expect((await run(app, 'check')).out).toMatch(/gen\/two\.ts: missing/);
+    expect((await run(app, 'check')).out).toMatch(/scripts\/two\.lua:1:1: error RL011 stale-output its wrapper gen\/two\.ts is missing/);
   });
 });
 

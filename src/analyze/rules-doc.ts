@@ -41,6 +41,11 @@ const INPUT_EXAMPLES: Record<string, { text: string; wrong: string; right: strin
     wrong: '"include": ["../shared/*.lua"] with "rootDir": "."',
     right: '"rootDir": ".." (a folder that holds every script)',
   },
+  'stale-output': {
+    text: '`check` compares every generated file with what `build` would write now. A wrapper that is missing or differs from it, or a generated file whose script is gone, means the committed output does not match the scripts: the application would send another script than the one reviewed. Reported on the script when there is one, else on the generated file, in every format, so CI annotations and code scanning show it.',
+    wrong: 'an edit to scripts/limit.lua committed without running redis-luagen build',
+    right: 'redis-luagen build, then commit the changed files in the output folder',
+  },
   'checker-limit': {
     text: 'Lua itself refuses more than 200 nested levels (RL001 "chunk has too many syntax levels"), but it reads a chain such as `a + a + a ...`, `t.x.x.x ...` or `f()()()` without nesting, however long. The checker follows the syntax tree, where such a chain is as deep as it is long; past 1,000 levels it reports this instead of running out of stack. Redis may run the script; split the chain into steps.',
     wrong: 'return a + a + a + a + ... (1,200 terms)',
@@ -66,7 +71,7 @@ export function renderRulesDoc(): string {
   const out: string[] = [];
   out.push('# redis-luagen rules', '');
   out.push(
-    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005, RL008-RL010) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, RL402 -- reason` above the line, `-- redis-luagen-disable-line rule-a -- reason` at its end) or per file (`-- redis-luagen-disable rule-a -- reason`). A comment names its rules by name or code; a comment that names none is refused, and one that silences nothing is reported (RL007).',
+    'Every finding has a stable code and a rule name (both public interface), a default severity, a message and a hint. Input rules (RL001-RL005, RL008-RL011) cannot be disabled. The others can be set to `error`, `warning`, `info` or `off` in the config (`"rules": { "unused-local": "off" }`), per line (`-- redis-luagen-disable-next-line rule-a, RL402 -- reason` above the line, `-- redis-luagen-disable-line rule-a -- reason` at its end) or per file (`-- redis-luagen-disable rule-a -- reason`). A comment names its rules by name or code; a comment that names none is refused, and one that silences nothing is reported (RL007).',
     '',
   );
   out.push('This page is generated from the rule modules (`src/analyze/rules/`); a test keeps it in sync.', '');

@@ -10,7 +10,7 @@ import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
 import { ConfigError } from '../config/config.js';
 import { PathError, readPackageFile, removePendingTemps } from '../io/files.js';
-import { runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
+import { driftDiagnostics, runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
 import { startWatch } from '../watch/watch.js';
 
 export interface CliIO {
@@ -170,23 +170,12 @@ export async function build(p: Parsed, io: CliIO): Promise<number> {
 export async function check(p: Parsed, io: CliIO): Promise<number> {
   const started = performance.now();
   const run = await runProject(p.run);
-  printDiagnostics(run, p.format, io);
-  const outRel = relative(io.cwd, run.outDir) || '.';
-  const drift: string[] = [];
-  const compared = (path: string) => !run.selected || run.selected.has(path);
-  for (const [path, text] of run.result.outputs) {
-    if (!compared(path)) continue;
-    const onDisk = run.existing.get(path);
-    if (onDisk === undefined) drift.push(`${outRel}/${path}: missing`);
-    else if (onDisk !== text) drift.push(`${outRel}/${path}: stale`);
-  }
-  if (!run.selected) for (const path of run.existing.keys()) if (!run.result.outputs.has(path)) drift.push(`${outRel}/${path}: extra (its source is gone)`);
-  drift.sort();
-  for (const line of drift) io.stderr(`redis-luagen: ${line}\n`);
+  const drift = driftDiagnostics(run, io.cwd);
+  const shown = { ...run, diagnostics: [...run.diagnostics, ...drift] };
+  printDiagnostics(shown, p.format, io);
   if (drift.length) io.stderr(`redis-luagen: generated files are out of date: run redis-luagen build\n`);
-  io.stderr(summaryLine(run, performance.now() - started, [`${drift.length} generated file${drift.length === 1 ? '' : 's'} out of date`]));
-  const code = verdict(run, p.maxWarnings, io);
-  return code || (drift.length ? 1 : 0);
+  io.stderr(summaryLine(shown, performance.now() - started, [`${drift.length} generated file${drift.length === 1 ? '' : 's'} out of date`]));
+  return verdict(shown, p.maxWarnings, io);
 }
 
 /** Prints the bytes that would be sent; a script Redis would refuse gets its diagnostics instead. */

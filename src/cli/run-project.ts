@@ -4,6 +4,7 @@
 import { join, relative } from 'node:path';
 import { compileProject, type ProjectResult } from '../compile-project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { RULES } from '../diagnostics/codes.js';
 import { INDEX_MODULE, RUNTIME_MODULE } from '../codegen/emit-wrapper.js';
 import {
   checkOutDir,
@@ -95,4 +96,34 @@ export function writeRun(run: ProjectRun): Promise<WriteReport> {
   if (!selected) return writeOutputs(run.outDir, run.result.outputs, run.existing);
   const outputs = new Map([...run.result.outputs].filter(([path]) => selected.has(path)));
   return writeOutputs(run.outDir, outputs, run.existing, { remove: false });
+}
+
+/**
+ * RL011 for every generated file that differs from what build would write now: missing or
+ * stale (on the script, when the file is its wrapper), or extra (its script is gone). A run
+ * narrowed by paths compares only its selected outputs.
+ */
+export function driftDiagnostics(run: ProjectRun, cwd: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const generated = (path: string) => relative(cwd, join(run.outDir, path)).split('\\').join('/');
+  const scriptOf = new Map(run.result.scripts.map((s) => [s.module, relative(cwd, join(run.loaded.root, s.path)).split('\\').join('/')]));
+  const compared = (path: string) => !run.selected || run.selected.has(path);
+  for (const [path, text] of run.result.outputs) {
+    if (!compared(path)) continue;
+    const onDisk = run.existing.get(path);
+    if (onDisk === text) continue;
+    const state = onDisk === undefined ? 'missing' : 'stale';
+    const script = scriptOf.get(path);
+    const message = script ? `its wrapper ${generated(path)} is ${state}` : `${generated(path)} is ${state}`;
+    out.push(driftDiagnostic(script ?? generated(path), message));
+  }
+  if (!run.selected) {
+    for (const path of run.existing.keys()) if (!run.result.outputs.has(path)) out.push(driftDiagnostic(generated(path), `${generated(path)} is extra: its script is gone`));
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+function driftDiagnostic(file: string, message: string): Diagnostic {
+  const info = RULES['stale-output'];
+  return { code: info.code, rule: info.rule, severity: 'error', message, file, line: 1, column: 1, endLine: 1, endColumn: 1, hint: 'run redis-luagen build and commit the output folder', start: 0, end: 0 };
 }

@@ -1,5 +1,5 @@
 // The catalogue of diagnostic codes. Codes and rule names are public interface: a code
-// never changes meaning once shipped. Input rules (RL001-RL005, RL008-RL010) cannot be disabled.
+// never changes meaning once shipped. Input rules (RL001-RL005, RL008-RL011) cannot be disabled.
 
 import type { Severity } from './diagnostic.js';
 
@@ -75,6 +75,13 @@ export const RULES = {
     defaultSeverity: 'error',
     fixed: true,
     summary: 'a script whose path cannot give a wrapper inside the output folder, or that cannot be read',
+  },
+  'stale-output': {
+    code: 'RL011',
+    rule: 'stale-output',
+    defaultSeverity: 'error',
+    fixed: true,
+    summary: 'a generated file on disk is missing, stale or extra: the last build is out of date (check only)',
   },
   'checker-limit': {
     code: 'RL010',
@@ -262,7 +269,7 @@ export function isRuleName(name: string): name is RuleName {
 /** Rules implemented by a module under analyze/rules (all but the input rules and RL006). */
 export type AnalysisRuleName = Exclude<
   RuleName,
-  'syntax-error' | 'bad-annotation' | 'bad-shebang' | 'name-collision' | 'bad-encoding' | 'bad-include' | 'bad-path' | 'checker-limit' | 'missing-contract' | 'unused-suppression'
+  'syntax-error' | 'bad-annotation' | 'bad-shebang' | 'name-collision' | 'bad-encoding' | 'bad-include' | 'bad-path' | 'checker-limit' | 'stale-output' | 'missing-contract' | 'unused-suppression'
 >;
 
 export function ruleByCode(code: string): RuleInfo | undefined {
