@@ -372,3 +372,18 @@ describe('includes', () => {
     expect(r.stdout).toContain('shared/bump.lua:1:50: error RL101 undeclared-key INCR uses as a key the literal "literal"');
   });
 });
+
+describe('finding the config', () => {
+  it('searches upward from a subfolder, as tsc and ESLint do, and stops at the repository root', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/a.lua': GET, 'lua/deep/b.lua': INCR });
+    const r = await cli(join(dir, 'lua/deep'), 'build');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'gen/a.ts'))).toBe(true);
+    expect(existsSync(join(dir, 'lua/deep/generated'))).toBe(false);
+    // A repository boundary between the folder and the config: the search stops there.
+    mkdirSync(join(dir, 'lua/deep/.git'));
+    const inner = await cli(join(dir, 'lua/deep'), 'check', '--format', 'plain');
+    expect(inner.stderr).not.toMatch(/gen\//);
+    expect(existsSync(join(dir, 'lua/deep/gen'))).toBe(false);
+  });
+});

@@ -20,7 +20,11 @@ export interface LoadedConfig {
 
 const toPosix = (p: string) => p.split(sep).join('/');
 
-/** Finds and validates the config: --config, else redis-luagen.config.json, else package.json, else defaults. */
+/**
+ * Finds and validates the config: --config, else the nearest redis-luagen.config.json or
+ * package.json with a "redis-luagen" key in the working directory or a folder above it (up
+ * to the repository's root), else defaults.
+ */
 export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
   if (explicit !== undefined) {
     const file = resolve(cwd, explicit);
@@ -35,16 +39,25 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
     if (!config) throw new ConfigError(relative(cwd, file), undefined, 'has no "redis-luagen" key');
     return { config, root: dirname(file), file };
   }
-  const own = join(cwd, CONFIG_FILE);
-  if (existsSync(own)) {
-    return { config: parseConfigText(CONFIG_FILE, await readFile(own, 'utf8')) as Config, root: cwd, file: own };
-  }
-  const pkg = join(cwd, 'package.json');
-  if (existsSync(pkg)) {
-    const config = parseConfigText('package.json', await readFile(pkg, 'utf8'), 'redis-luagen');
-    if (config) return { config, root: cwd, file: pkg };
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const found = await configIn(dir, cwd);
+    if (found) return found;
+    // Like tsc and ESLint: search upward, stopping at the repository's root or the filesystem's.
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) break;
   }
   return { config: { ...DEFAULT_CONFIG, rules: {} }, root: cwd };
+}
+
+/** The config a folder holds: redis-luagen.config.json, else a "redis-luagen" key in package.json. */
+async function configIn(dir: string, cwd: string): Promise<LoadedConfig | undefined> {
+  const own = join(dir, CONFIG_FILE);
+  if (existsSync(own)) {
+    return { config: parseConfigText(relative(cwd, own) || CONFIG_FILE, await readFile(own, 'utf8')) as Config, root: dir, file: own };
+  }
+  const pkg = join(dir, 'package.json');
+  if (!existsSync(pkg)) return undefined;
+  const config = parseConfigText(relative(cwd, pkg) || 'package.json', await readFile(pkg, 'utf8'), 'redis-luagen');
+  return config ? { config, root: dir, file: pkg } : undefined;
 }
 
 /** A path given on the command line or a folder that cannot be used: exit 2, nothing touched. */
