@@ -1,5 +1,18 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+import { readFileSync } from 'node:fs';
+
+// --version and help answer before the compiler is loaded (it takes most of a second).
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
+if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+  const { commandHelp } = await import('../dist/src/cli/help.js');
+  process.stdout.write(commandHelp(argv[0] === 'help' ? argv[1] : argv.find((a) => !a.startsWith('-'))));
+  process.exit(0);
+}
+const { main } = await import('../dist/src/cli/main.js');
 
 // watch runs until SIGINT/SIGTERM. Other commands keep the default reaction (the process ends
 // at once, even mid-compile), except while writing: then a signal first removes the temp
@@ -23,7 +36,7 @@ const whileWriting = (cleanup) => {
     process.off('SIGTERM', onSignal);
   };
 };
-const code = await main(process.argv.slice(2), {
+const code = await main(argv, {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -59,13 +59,27 @@ describe('usage', () => {
   it.each([
     [[], 'missing command'],
     [['compile'], "unknown command 'compile'"],
-    [['build', '--nope'], "Unknown option '--nope'"],
+    [['biuld'], "unknown command 'biuld' (did you mean build?)"],
+    [['build', '--zzzzzz'], 'unknown option --zzzzzz\n'],
+    [['build', '--formt', 'json'], 'unknown option --formt (did you mean --format?)'],
     [['check', '--format', 'xml'], '--format must be one of pretty, plain, json, github, sarif'],
     [['check', '--max-warnings', 'many'], "--max-warnings must be a whole number >= 0, got 'many'"],
-  ])('exits 2 for %j', async (argv, message) => {
+  ])('exits 2 for %j with a short error', async (argv, message) => {
     const r = await cli(REPO, ...(argv as string[]));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
+    expect(r.stderr.split('\n').length).toBeLessThanOrEqual(3); // the message and where to find usage, not the whole help
+  });
+
+  it.each([
+    [['build', '--help'], 'Usage: redis-luagen build'],
+    [['check', '-h'], 'Usage: redis-luagen check'],
+    [['help', 'watch'], 'Usage: redis-luagen watch'],
+    [['help'], 'Commands:'],
+  ])('%j prints that help with exit 0', async (argv, text) => {
+    const r = await cli(REPO, ...argv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(text);
   });
 });
 

@@ -12,6 +12,9 @@ import { ConfigError } from '../config/config.js';
 import { PathError, readPackageFile, removePendingTemps } from '../io/files.js';
 import { driftDiagnostics, runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
 import { startWatch } from '../watch/watch.js';
+import { COMMANDS, commandHelp, suggestion } from './help.js';
+
+export { HELP } from './help.js';
 
 export interface CliIO {
   cwd: string;
@@ -29,34 +32,6 @@ export interface CliIO {
   /** Called when watch starts: the real process then listens for SIGINT/SIGTERM (untilStopped). */
   onWatchStart?: () => void;
 }
-
-export const HELP = `redis-luagen: compile annotated Redis Lua scripts into typed ioredis wrappers
-
-Usage:
-  redis-luagen build [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
-  redis-luagen check [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
-  redis-luagen watch [paths..] [--config file] [--out dir]
-  redis-luagen minify <file.lua> [--mode full|none]
-
-Commands:
-  build   check the scripts and write the wrappers (only files whose content changed)
-  check   check the scripts and compare the wrappers on disk with what build would write;
-          writes nothing, fails on errors, on too many warnings and on stale output
-  watch   build, then rebuild on every change until stopped (Ctrl-C)
-  minify  print exactly the bytes that would be sent for one script
-
-Options:
-  --config <file>       config file (default: redis-luagen.config.json, or the
-                        "redis-luagen" key of package.json)
-  --out <dir>           output folder (overrides outDir in the config)
-  --format <f>          diagnostics as pretty (default), plain, json, github or sarif
-  --max-warnings <n>    fail when there are more than n warnings
-  --mode <m>            minify: full (default) or none
-  -h, --help            show this help
-  -v, --version         show the version
-
-Exit codes: 0 clean, 1 findings or stale output, 2 usage, config or internal error.
-`;
 
 function version(): string {
   try {
@@ -77,7 +52,9 @@ interface Parsed {
   mode: MinifyMode;
 }
 
-function parse(argv: readonly string[], cwd: string): Parsed | 'help' | 'version' {
+const OPTIONS = ['--config', '--out', '--format', '--max-warnings', '--mode', '--help', '--version'];
+
+function parse(argv: readonly string[], cwd: string): Parsed | { help: string } | 'version' {
   let values;
   let positionals;
   try {
@@ -96,13 +73,14 @@ function parse(argv: readonly string[], cwd: string): Parsed | 'help' | 'version
       },
     }));
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const unknown = /^Unknown option '([^']+)'/.exec((e as Error).message)?.[1];
+    throw new UsageError(unknown ? `unknown option ${unknown}${suggestion(unknown, OPTIONS)}` : (e as Error).message.split('. ')[0] as string);
   }
-  if (values.help) return 'help';
-  if (values.version) return 'version';
   const [command, ...paths] = positionals;
-  if (command === undefined) throw new UsageError('missing command (build, check or watch)');
-  if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify') throw new UsageError(`unknown command '${command}'`);
+  if (values.help || command === 'help') return { help: commandHelp(command === 'help' ? paths[0] : command) };
+  if (values.version) return 'version';
+  if (command === undefined) throw new UsageError('missing command (build, check, watch or minify)');
+  if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify') throw new UsageError(`unknown command '${command}'${suggestion(command, COMMANDS)}`);
   if (command === 'minify' && paths.length !== 1) throw new UsageError('minify takes exactly one .lua file');
   const mode = (values.mode ?? 'full') as MinifyMode;
   if (mode !== 'full' && mode !== 'none') throw new UsageError(`--mode must be full or none, got '${values.mode}'`);
@@ -222,11 +200,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     parsed = parse(argv, io.cwd);
   } catch (e) {
-    io.stderr(`redis-luagen: ${(e as Error).message}\n\n${HELP}`);
+    io.stderr(`redis-luagen: ${(e as Error).message}\nRun 'redis-luagen --help' for usage.\n`);
     return 2;
   }
-  if (parsed === 'help') {
-    io.stdout(HELP);
+  if (typeof parsed === 'object' && 'help' in parsed) {
+    io.stdout(parsed.help);
     return 0;
   }
   if (parsed === 'version') {
