@@ -309,6 +309,22 @@ describe('the installed bin', () => {
     expect(run('check').status).toBe(1);
     expect(run('frobnicate').status).toBe(2);
   });
+
+  it('answers --version and help without loading the compiler', () => {
+    // A loader hook that fails the process if anything under dist/src/ other than help.js loads.
+    const dir = project({
+      'guard.mjs': "export async function resolve(s, c, next) { const r = await next(s, c); if (/dist\\/src\\/(?!cli\\/help\\.js)/.test(r.url)) { process.stderr.write('loaded ' + r.url); process.exit(9); } return r; }\n",
+      'register.mjs': "import { register } from 'node:module';\nregister(new URL('./guard.mjs', import.meta.url));\n",
+    });
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), join(REPO, 'bin/redis-luagen.js'), ...args], { cwd: REPO, encoding: 'utf8' });
+    const version = run('--version');
+    expect(version.stderr).toBe('');
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
+    expect(run('build', '--help').stdout).toContain('Usage: redis-luagen build');
+    expect(run('build', '--help').status).toBe(0);
+    // The guard does stop a command that needs the compiler.
+    expect(run('check', '--config', 'generated-example/redis-luagen.config.json').status).toBe(9);
+  });
 });
 
 describe('watch from the command line', () => {
