@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { expectGolden } from './support/golden.js';
 
 const REPO = join(import.meta.dirname, '..');
 const dirs: string[] = [];
@@ -415,5 +416,33 @@ describe('finding the config', () => {
     const inner = await cli(join(dir, 'lua/deep'), 'check', '--format', 'plain');
     expect(inner.stderr).not.toMatch(/gen\//);
     expect(existsSync(join(dir, 'lua/deep/gen'))).toBe(false);
+  });
+});
+
+describe('init', () => {
+  it('writes a config and a first script that build and check cleanly, then refuses to overwrite', async () => {
+    const dir = project({});
+    const r = await cli(dir, 'init');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('npx redis-luagen build');
+    const config = JSON.parse(readFileSync(join(dir, 'redis-luagen.config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config.$schema).toBe('./node_modules/redis-luagen/redis-luagen.schema.json');
+    expect((await cli(dir, 'build')).code).toBe(0);
+    expect(readFileSync(join(dir, 'src/generated/rate-limit.ts'), 'utf8')).toMatch(/export function rateLimit\(redis: Client, params: RateLimitParams\)/);
+    const check = await cli(dir, 'check', '--max-warnings', '0');
+    expect(check.code).toBe(0);
+    writeFileSync(join(dir, 'scripts/rate-limit.lua'), '-- mine\n');
+    const again = await cli(dir, 'init');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('redis-luagen.config.json exists already');
+    expect(readFileSync(join(dir, 'scripts/rate-limit.lua'), 'utf8')).toBe('-- mine\n');
+  });
+
+  it('the shipped JSON Schema is the one the validator lists (rules, keys)', async () => {
+    const { configSchema } = await import('../src/config/schema.js');
+    expectGolden(join(REPO, 'redis-luagen.schema.json'), `${JSON.stringify(configSchema(), null, 2)}\n`);
+    const schema = configSchema() as { properties: { rules: { properties: Record<string, unknown> } } };
+    expect(Object.keys(schema.properties.rules.properties)).toContain('unused-local');
+    expect(Object.keys(schema.properties.rules.properties)).not.toContain('syntax-error'); // input rules cannot be changed
   });
 });

@@ -9,6 +9,8 @@ Usage:
   redis-luagen check [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
   redis-luagen watch [paths..] [--config file] [--out dir]
   redis-luagen minify <file.lua> [--mode full|none]
+  redis-luagen init
+  redis-luagen help [command]
 
 Commands:
   build   check the scripts and write the wrappers (only files whose content changed)
@@ -16,6 +18,8 @@ Commands:
           writes nothing, fails on errors, on too many warnings and on stale output
   watch   build, then rebuild on every change until stopped (Ctrl-C)
   minify  print exactly the bytes that would be sent for one script
+  init    write a config and a first annotated script
+  help    show this help, or one command's page
 
 Options:
   --config <file>       config file (default: redis-luagen.config.json, or the
@@ -31,7 +35,7 @@ Exit codes: 0 clean, 1 findings or stale output, 2 usage, config or internal err
 `;
 
 
-export const COMMANDS = ['build', 'check', 'watch', 'minify', 'help'] as const;
+export const COMMANDS = ['build', 'check', 'watch', 'minify', 'init', 'help'] as const;
 
 const PAGES: Record<string, string> = {
   build: `Usage: redis-luagen build [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
@@ -56,6 +60,11 @@ stopped (Ctrl-C). A script that breaks keeps its last good wrapper.
   minify: `Usage: redis-luagen minify <file.lua> [--mode full|none]
 
 Prints exactly the bytes that would be sent to Redis for one script.
+`,
+  init: `Usage: redis-luagen init
+
+Writes redis-luagen.config.json (with its JSON Schema, for editors) and a first annotated
+script, scripts/rate-limit.lua, in the working directory; refuses to overwrite either.
 `,
   help: `Usage: redis-luagen help [command]
 

@@ -13,6 +13,7 @@ import { PathError, readPackageFile, removePendingTemps } from '../io/files.js';
 import { driftDiagnostics, runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
 import { startWatch } from '../watch/watch.js';
 import { COMMANDS, commandHelp, suggestion } from './help.js';
+import { init } from './init.js';
 
 export { HELP } from './help.js';
 
@@ -45,7 +46,7 @@ function version(): string {
 class UsageError extends Error {}
 
 interface Parsed {
-  command: 'build' | 'check' | 'watch' | 'minify';
+  command: 'build' | 'check' | 'watch' | 'minify' | 'init';
   run: RunOptions;
   format: Format;
   maxWarnings: number | undefined;
@@ -80,7 +81,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
   if (values.help || command === 'help') return { help: commandHelp(command === 'help' ? paths[0] : command) };
   if (values.version) return 'version';
   if (command === undefined) throw new UsageError('missing command (build, check, watch or minify)');
-  if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify') throw new UsageError(`unknown command '${command}'${suggestion(command, COMMANDS)}`);
+  if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify' && command !== 'init') throw new UsageError(`unknown command '${command}'${suggestion(command, COMMANDS)}`);
   if (command === 'minify' && paths.length !== 1) throw new UsageError('minify takes exactly one .lua file');
   const mode = (values.mode ?? 'full') as MinifyMode;
   if (mode !== 'full' && mode !== 'none') throw new UsageError(`--mode must be full or none, got '${values.mode}'`);
@@ -176,6 +177,16 @@ async function minify(p: Parsed, io: CliIO): Promise<number> {
   return 0;
 }
 
+async function initCommand(io: CliIO): Promise<number> {
+  const r = await init(io.cwd);
+  if ('exists' in r) {
+    io.stderr(`redis-luagen: ${r.exists} exists already: init writes nothing over it\n`);
+    return 2;
+  }
+  io.stdout(`Wrote ${r.written.join(' and ')}. Next:\n  npx redis-luagen build    # wrappers in src/generated\n  npx redis-luagen check    # in CI: fails on findings and on a forgotten build\n`);
+  return 0;
+}
+
 async function watch(p: Parsed, io: CliIO): Promise<number> {
   io.onWatchStart?.();
   const watcher = await startWatch(p.run, {
@@ -215,6 +226,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (parsed.command === 'build') return await build(parsed, io);
     if (parsed.command === 'check') return await check(parsed, io);
     if (parsed.command === 'minify') return await minify(parsed, io);
+    if (parsed.command === 'init') return await initCommand(io);
     return await watch(parsed, io);
   } catch (e) {
     if (e instanceof ConfigError) {

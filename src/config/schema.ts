@@ -1,0 +1,68 @@
+// The JSON Schema of redis-luagen.config.json, for editors (completion and checks as you
+// type). Built from the same lists the validator uses (config keys, rule names, levels), and
+// shipped as redis-luagen.schema.json (a test keeps the file equal to this).
+
+import { RULES } from '../diagnostics/codes.js';
+
+const LEVEL = { enum: ['error', 'warning', 'info', 'off'] };
+const GLOBS = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+
+function rulesSchema(): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const info of Object.values(RULES)) {
+    if (!info.fixed) properties[info.rule] = { ...LEVEL, description: `${info.code}: ${info.summary}` };
+  }
+  return { type: 'object', description: 'rule name -> severity (input rules cannot be changed)', properties, additionalProperties: false };
+}
+
+const FIELD = {
+  anyOf: [
+    { type: 'string', description: 'a name (an arg is then a string)' },
+    {
+      type: 'object',
+      properties: { name: { type: 'string' }, type: { type: 'string' }, tagged: { type: 'boolean' }, variadic: { type: 'boolean' }, description: { type: 'string' } },
+      required: ['name'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+function contractSchema(): Record<string, unknown> {
+  return {
+    type: 'object',
+    description: 'a contract (or parts of one) for the scripts a glob matches',
+    properties: {
+      files: GLOBS,
+      name: { type: 'string', description: 'the wrapper name' },
+      keys: { anyOf: [{ const: 'fromFileName' }, { type: 'array', items: FIELD }] },
+      taggedKeys: { type: 'boolean' },
+      args: { type: 'array', items: FIELD },
+      returns: { type: 'string', description: 'a ---@return type' },
+      prelude: GLOBS,
+      prefixArgs: { const: 'tagged' },
+      assumeTagged: { type: 'boolean' },
+      rules: rulesSchema(),
+    },
+    required: ['files'],
+    additionalProperties: false,
+  };
+}
+
+export function configSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'redis-luagen.config.json',
+    type: 'object',
+    properties: {
+      $schema: { type: 'string' },
+      include: { ...GLOBS, description: 'globs of scripts, relative to this file', default: ['**/*.lua'] },
+      exclude: { ...GLOBS, description: 'globs to leave out', default: [] },
+      rootDir: { type: 'string', description: 'output paths mirror the scripts\' paths relative to this folder', default: '.' },
+      outDir: { type: 'string', description: 'where the wrappers, index.ts and the runtime go', default: 'generated' },
+      minify: { enum: ['full', 'none'], default: 'full' },
+      rules: rulesSchema(),
+      contracts: { type: 'array', items: contractSchema() },
+    },
+    additionalProperties: false,
+  };
+}
