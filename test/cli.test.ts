@@ -446,3 +446,28 @@ describe('init', () => {
     expect(Object.keys(schema.properties.rules.properties)).not.toContain('syntax-error'); // input rules cannot be changed
   });
 });
+
+describe('rule documentation', () => {
+  it('explain prints a rule page by code or name, and suggests a near name', async () => {
+    const byCode = await cli(REPO, 'explain', 'RL101');
+    expect(byCode.code).toBe(0);
+    expect(byCode.stdout).toMatch(/^# RL101 undeclared-key\n/);
+    expect(byCode.stdout).toContain('Wrong:');
+    expect((await cli(REPO, 'explain', 'unused-local')).stdout).toMatch(/^# RL402 unused-local/);
+    const typo = await cli(REPO, 'explain', 'undeclared-kye');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('did you mean undeclared-key?');
+  });
+
+  it('SARIF rules carry the full description and help of their page', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/bad.lua': '---@return integr\nreturn 1\n' });
+    const sarif = JSON.parse((await cli(dir, 'check', '--format', 'sarif')).stdout) as {
+      runs: Array<{ tool: { driver: { informationUri: string; rules: Array<{ id: string; fullDescription?: { text: string }; help?: { markdown: string } }> } } }>;
+    };
+    const driver = sarif.runs[0]?.tool.driver;
+    expect(driver?.informationUri).toMatch(/^https:\/\//);
+    const rl002 = driver?.rules.find((r) => r.id === 'RL002');
+    expect(rl002?.fullDescription?.text).toMatch(/contract block/);
+    expect(rl002?.help?.markdown).toContain('Wrong:');
+  });
+});

@@ -1,7 +1,7 @@
 // Renders docs/rules.md from the rule catalogue and the rule modules' docs, so the page
 // cannot drift from the code (a test compares it byte for byte).
 
-import { RULES } from '../diagnostics/codes.js';
+import { RULES, ruleByCode, type RuleInfo } from '../diagnostics/codes.js';
 import { ANALYSIS_RULES } from './rules/index.js';
 import type { Rule } from './rule.js';
 
@@ -78,13 +78,27 @@ export function renderRulesDoc(): string {
   out.push('| code | rule | default | finds |', '| --- | --- | --- | --- |');
   for (const r of Object.values(RULES)) out.push(`| ${r.code} | [${r.rule}](#${r.code.toLowerCase()}-${r.rule}) | ${r.defaultSeverity} | ${r.summary} |`);
   out.push('');
-  for (const r of Object.values(RULES)) {
-    out.push(`## ${r.code} ${r.rule}`, '');
-    out.push(`Default severity: ${r.defaultSeverity}${r.fixed ? ' (cannot be disabled)' : ''}.`, '');
-    const rule = (ANALYSIS_RULES as Record<string, Rule<string>>)[r.rule];
-    const docs = rule ? { text: rule.docs.rationale, wrong: rule.docs.wrong, right: rule.docs.right } : INPUT_EXAMPLES[r.rule];
-    if (!docs) throw new Error(`no documentation for ${r.rule}`);
-    out.push(docs.text, '', 'Wrong:', '', block(docs.wrong), '', 'Right:', '', block(docs.right), '');
-  }
+  for (const r of Object.values(RULES)) out.push(`## ${r.code} ${r.rule}`, '', rulePage(r.code), '');
   return out.join('\n');
+}
+
+/** Why a rule exists and what it finds: its text, for SARIF's fullDescription. */
+export function ruleText(code: string): string {
+  return ruleDocs(code).text;
+}
+
+/** One rule's page without its title: severity, why, a wrong and a right example (Markdown). */
+export function rulePage(code: string): string {
+  const r = ruleByCode(code) as RuleInfo;
+  const docs = ruleDocs(code);
+  return [`Default severity: ${r.defaultSeverity}${r.fixed ? ' (cannot be disabled)' : ''}.`, '', docs.text, '', 'Wrong:', '', block(docs.wrong), '', 'Right:', '', block(docs.right)].join('\n');
+}
+
+function ruleDocs(code: string): { text: string; wrong: string; right: string } {
+  const r = ruleByCode(code);
+  if (!r) throw new Error(`unknown rule ${code}`);
+  const rule = (ANALYSIS_RULES as Record<string, Rule<string>>)[r.rule];
+  const docs = rule ? { text: rule.docs.rationale, wrong: rule.docs.wrong, right: rule.docs.right } : INPUT_EXAMPLES[r.rule];
+  if (!docs) throw new Error(`no documentation for ${r.rule}`);
+  return docs;
 }

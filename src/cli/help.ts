@@ -10,6 +10,7 @@ Usage:
   redis-luagen watch [paths..] [--config file] [--out dir]
   redis-luagen minify <file.lua> [--mode full|none]
   redis-luagen init
+  redis-luagen explain <rule>
   redis-luagen help [command]
 
 Commands:
@@ -19,6 +20,7 @@ Commands:
   watch   build, then rebuild on every change until stopped (Ctrl-C)
   minify  print exactly the bytes that would be sent for one script
   init    write a config and a first annotated script
+  explain print a rule's page (explain RL101)
   help    show this help, or one command's page
 
 Options:
@@ -35,7 +37,7 @@ Exit codes: 0 clean, 1 findings or stale output, 2 usage, config or internal err
 `;
 
 
-export const COMMANDS = ['build', 'check', 'watch', 'minify', 'init', 'help'] as const;
+export const COMMANDS = ['build', 'check', 'watch', 'minify', 'init', 'explain', 'help'] as const;
 
 const PAGES: Record<string, string> = {
   build: `Usage: redis-luagen build [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
@@ -65,6 +67,11 @@ Prints exactly the bytes that would be sent to Redis for one script.
 
 Writes redis-luagen.config.json (with its JSON Schema, for editors) and a first annotated
 script, scripts/rate-limit.lua, in the working directory; refuses to overwrite either.
+`,
+  explain: `Usage: redis-luagen explain <code or name>
+
+Prints a rule's page: what it finds, why, and a wrong and a right example
+(redis-luagen explain RL101, or explain undeclared-key).
 `,
   help: `Usage: redis-luagen help [command]
 

@@ -14,6 +14,8 @@ import { driftDiagnostics, runProject, writeRun, type ProjectRun, type RunOption
 import { startWatch } from '../watch/watch.js';
 import { COMMANDS, commandHelp, suggestion } from './help.js';
 import { init } from './init.js';
+import { rulePage, ruleText } from '../analyze/rules-doc.js';
+import { RULES, ruleByCode } from '../diagnostics/codes.js';
 
 export { HELP } from './help.js';
 
@@ -46,7 +48,7 @@ function version(): string {
 class UsageError extends Error {}
 
 interface Parsed {
-  command: 'build' | 'check' | 'watch' | 'minify' | 'init';
+  command: 'build' | 'check' | 'watch' | 'minify' | 'init' | 'explain';
   run: RunOptions;
   format: Format;
   maxWarnings: number | undefined;
@@ -81,8 +83,9 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
   if (values.help || command === 'help') return { help: commandHelp(command === 'help' ? paths[0] : command) };
   if (values.version) return 'version';
   if (command === undefined) throw new UsageError('missing command (build, check, watch or minify)');
-  if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify' && command !== 'init') throw new UsageError(`unknown command '${command}'${suggestion(command, COMMANDS)}`);
+  if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify' && command !== 'init' && command !== 'explain') throw new UsageError(`unknown command '${command}'${suggestion(command, COMMANDS)}`);
   if (command === 'minify' && paths.length !== 1) throw new UsageError('minify takes exactly one .lua file');
+  if (command === 'explain' && paths.length !== 1) throw new UsageError('explain takes one rule code or name (explain RL101)');
   const mode = (values.mode ?? 'full') as MinifyMode;
   if (mode !== 'full' && mode !== 'none') throw new UsageError(`--mode must be full or none, got '${values.mode}'`);
   const format = (values.format ?? 'pretty') as Format;
@@ -107,7 +110,7 @@ export function summaryLine(run: ProjectRun, ms: number, extra: string[]): strin
 
 function printDiagnostics(run: ProjectRun, format: Format, io: CliIO): void {
   if (format === 'json' || format === 'sarif') {
-    io.stdout(render(format, run.diagnostics, { toolVersion: version() }));
+    io.stdout(render(format, run.diagnostics, { toolVersion: version(), ruleHelp: (code) => ({ text: ruleText(code), markdown: rulePage(code) }) }));
     return;
   }
   const text = render(format, run.diagnostics, { sources: run.sources, color: io.color });
@@ -177,6 +180,18 @@ async function minify(p: Parsed, io: CliIO): Promise<number> {
   return 0;
 }
 
+/** A rule's page, by code or name (as rustc --explain). */
+function explain(which: string, io: CliIO): number {
+  const info = ruleByCode(which.toUpperCase()) ?? Object.values(RULES).find((r) => r.rule === which);
+  if (!info) {
+    const known = Object.values(RULES).flatMap((r) => [r.code, r.rule]);
+    io.stderr(`redis-luagen: no rule '${which}'${suggestion(which, known)}; the rules are listed in docs/rules.md\n`);
+    return 2;
+  }
+  io.stdout(`# ${info.code} ${info.rule}\n\n${info.summary}\n\n${rulePage(info.code)}\n`);
+  return 0;
+}
+
 async function initCommand(io: CliIO): Promise<number> {
   const r = await init(io.cwd);
   if ('exists' in r) {
@@ -227,6 +242,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (parsed.command === 'check') return await check(parsed, io);
     if (parsed.command === 'minify') return await minify(parsed, io);
     if (parsed.command === 'init') return await initCommand(io);
+    if (parsed.command === 'explain') return explain(parsed.run.paths?.[0] as string, io);
     return await watch(parsed, io);
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -11,6 +11,8 @@ export interface RenderOptions {
   sources?: ReadonlyMap<string, string>;
   color?: boolean;
   toolVersion?: string;
+  /** A rule's documentation (SARIF fullDescription and help), by code. */
+  ruleHelp?: (code: string) => { text: string; markdown: string };
 }
 
 /** A path as one line of text: control characters (a line break in a file name) escaped. */
@@ -60,19 +62,23 @@ export function renderGithub(list: readonly Diagnostic[]): string {
 
 /** SARIF 2.1.0, one run, rules from the catalogue. */
 export function renderSarif(list: readonly Diagnostic[], options: RenderOptions = {}): string {
-  const rules = Object.values(RULES).map((r) => ({
-    id: r.code,
-    name: r.rule,
-    shortDescription: { text: r.summary },
-    defaultConfiguration: { level: sarifLevel(r.defaultSeverity) },
-  }));
+  const rules = Object.values(RULES).map((r) => {
+    const help = options.ruleHelp?.(r.code);
+    return {
+      id: r.code,
+      name: r.rule,
+      shortDescription: { text: r.summary },
+      ...(help ? { fullDescription: { text: help.text }, help: { text: help.text, markdown: help.markdown } } : {}),
+      defaultConfiguration: { level: sarifLevel(r.defaultSeverity) },
+    };
+  });
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'redis-luagen', version: options.toolVersion ?? '0.0.0', rules } },
+        tool: { driver: { name: 'redis-luagen', version: options.toolVersion ?? '0.0.0', informationUri: 'https://www.npmjs.com/package/redis-luagen', rules } },
         columnKind: 'utf16CodeUnits',
         results: list.map((d) => ({
           ruleId: d.code,
