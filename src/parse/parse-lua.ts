@@ -44,7 +44,8 @@ const OPTIONS = {
 /** Parse Lua 5.1 text. `shebangEnd` is the offset where an already-validated shebang line ends. */
 export function parseLua(text: string, shebangEnd = 0): ParseResult {
   const body = shebangEnd > 0 ? ' '.repeat(shebangEnd) + text.slice(shebangEnd) : text;
-  const masked = readAsLuaDoes(body.replace(WIDE, MASK));
+  const read = readAsLuaDoes(body); // what Lua's lexer reads (a NUL after a number is part of it)
+  const masked = read.replace(WIDE, MASK);
   // luaparse keeps its lexer state in module variables, and some errors read what the
   // previous parse left there (in a fresh process: nothing, and it crashes). Parsing an empty
   // chunk first gives every parse the same starting state.
@@ -57,9 +58,9 @@ export function parseLua(text: string, shebangEnd = 0): ParseResult {
   try {
     ast = luaparse.parse(masked, OPTIONS);
   } catch (e) {
-    return { ok: false, error: parseFailure(e, body) };
+    return { ok: false, error: parseFailure(e, read) };
   }
-  const lexical = lexicalProblem(body);
+  const lexical = lexicalProblem(read);
   if (lexical) return { ok: false, error: { message: lexical.message, start: lexical.start, end: tokenEnd(body, lexical.start) } };
   const comments = (ast.comments ?? []) as Comment[];
   if (masked !== body) unmask(ast, comments, body);
