@@ -62,12 +62,28 @@ export function childrenOf(node: Node): Node[] {
 }
 
 export function walk(root: Node, visit: Visitor): void {
-  const stack: Array<[Node, Node | undefined]> = [[root, undefined]];
-  while (stack.length) {
-    const [node, parent] = stack.pop() as [Node, Node | undefined];
-    visit(node, parent);
-    const children = childrenOf(node);
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i] as Node, node]);
+  // Two parallel stacks (no pair allocated per node); children pushed last-first.
+  const nodes: Node[] = [root];
+  const parents: Array<Node | undefined> = [undefined];
+  while (nodes.length) {
+    const node = nodes.pop() as Node;
+    visit(node, parents.pop());
+    const keys = CHILDREN[node.type] ?? Object.keys(node).filter((k) => !SKIPPED.has(k));
+    const record = node as unknown as Record<string, unknown>;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = record[keys[k] as string];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          if (isNode(value[i])) {
+            nodes.push(value[i]);
+            parents.push(node);
+          }
+        }
+      } else if (isNode(value)) {
+        nodes.push(value);
+        parents.push(node);
+      }
+    }
   }
 }
 
