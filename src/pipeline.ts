@@ -3,11 +3,13 @@
 //
 //   bytes ──encoding──▶ RL005                      parse/encoding.ts
 //         ──shebang───▶ flags | RL003               parse/shebang.ts
-//         ──parse─────▶ Lua AST + comments | RL001  parse/parse-lua.ts
+//         ──parse─────▶ Lua AST + comments | RL001  parse/parse-lua.ts (+ lua-syntax.ts)
+//         ──levels────▶ Lua's 200 levels | RL001, a tree too deep to check | RL010   parse/limits/
+//         ──scopes────▶ bindings of every identifier               analyze/scope.ts
+//         ──frames────▶ locals, upvalues, stack slots | RL001      parse/limits/
 //         ──usage─────▶ KEYS/ARGV uses              analyze/contract-usage.ts
 //         ──contract──▶ ScriptContract | RL002, inferred + RL006   annotations/resolve-contract.ts
-//         ──scopes────▶ bindings of every identifier               analyze/scope.ts
-//         ──values────▶ value origins, calls, returns (fixpoint)   analyze/values.ts
+//         ──values────▶ value origins, calls, returns (fixpoint)   analyze/values/
 //         ──commands──▶ command table entries, key positions       analyze/command-calls.ts
 //         ──rules─────▶ RL101-RL402, one module each               analyze/rules/index.ts
 //         ──suppress──▶ config severities, disable comments        analyze/suppressions.ts
