@@ -40,10 +40,17 @@ const code = await main(argv, {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  // FORCE_COLOR (not 0) forces colour, NO_COLOR turns it off; --color / --no-color win over both.
+  color: process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0' ? true : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   untilStopped,
   onWatchStart: watching,
   whileWriting,
+  readStdin: async () => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    for await (const chunk of process.stdin) text += chunk;
+    return text;
+  },
 });
 // process.exit() drops what a pipe has not taken yet: wait until both streams have handed
 // everything written to the system (a write's callback runs after the writes before it).

@@ -471,3 +471,43 @@ describe('rule documentation', () => {
     expect(rl002?.help?.markdown).toContain('Wrong:');
   });
 });
+
+describe('options for editors, hooks and terminals', () => {
+  const BIN_PATH = join(REPO, 'bin/redis-luagen.js');
+
+  it('check - reads one script from stdin, checked as --stdin-filename with the project config', () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/a.lua': GET });
+    const r = spawnSync(process.execPath, [BIN_PATH, 'check', '-', '--stdin-filename', 'lua/typed.lua', '--format', 'plain'], { cwd: dir, input: '---@return integr\nreturn 1\n', encoding: 'utf8' });
+    expect(r.stdout).toBe("lua/typed.lua:1:12: error RL002 bad-annotation unknown return type 'integr'\n");
+    expect(r.status).toBe(1);
+    expect(existsSync(join(dir, 'gen'))).toBe(false);
+    const clean = spawnSync(process.execPath, [BIN_PATH, 'check', '-', '--format', 'plain'], { cwd: dir, input: GET, encoding: 'utf8' });
+    expect(clean.stdout).toBe('');
+    expect(clean.status).toBe(0);
+  });
+
+  it('--quiet prints errors only and no summary', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/legacy.lua': 'return redis.call("GET", KEYS[1])\n', 'lua/bad.lua': '---@return integr\nreturn 1\n' });
+    const loud = await cli(dir, 'build', '--format', 'plain');
+    expect(loud.stdout).toMatch(/RL006/);
+    const quiet = await cli(dir, 'build', '--format', 'plain', '--quiet');
+    expect(quiet.stdout).not.toMatch(/RL006/);
+    expect(quiet.stdout).toMatch(/RL002/);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('colour follows FORCE_COLOR and NO_COLOR, and --color / --no-color win', () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/bad.lua': '---@return integr\nreturn 1\n' });
+    const run = (env: Record<string, string>, ...args: string[]) => {
+      const clean = { ...process.env };
+      delete clean.FORCE_COLOR;
+      delete clean.NO_COLOR;
+      return spawnSync(process.execPath, [BIN_PATH, 'check', ...args], { cwd: dir, encoding: 'utf8', env: { ...clean, ...env } }).stdout;
+    };
+    const ESC = '\u001b[';
+    expect(run({})).not.toContain(ESC); // a pipe is not a terminal
+    expect(run({ FORCE_COLOR: '1' })).toContain(ESC);
+    expect(run({ FORCE_COLOR: '1' }, '--no-color')).not.toContain(ESC);
+    expect(run({ NO_COLOR: '1' }, '--color')).toContain(ESC);
+  });
+});

@@ -30,6 +30,10 @@ Options:
   --format <f>          diagnostics as pretty (default), plain, json, github or sarif
   --max-warnings <n>    fail when there are more than n warnings
   --mode <m>            minify: full (default) or none
+  -q, --quiet           errors only, no summary line
+  --color, --no-color   force colour on or off (default: on a terminal, unless NO_COLOR;
+                        FORCE_COLOR turns it on)
+  --stdin-filename <p>  check -: the path the script from stdin is checked as
   -h, --help            show this help
   -v, --version         show the version
 
@@ -52,6 +56,7 @@ Exit 0 clean, 1 findings, 2 usage, config or internal error.
 Checks the scripts and compares the output folder with what build would write; writes
 nothing. Fails on errors, on more warnings than --max-warnings, and on a missing, stale or
 extra generated file (RL011). Formats: pretty, plain, json, github, sarif.
+\`check - [--stdin-filename path]\` checks one script read from standard input.
 Exit 0 clean, 1 findings or stale output, 2 usage, config or internal error.
 `,
   watch: `Usage: redis-luagen watch [paths..] [--config file] [--out dir] [--format f]

@@ -3,13 +3,14 @@
 // Nothing below this module calls process.exit.
 
 import { parseArgs } from 'node:util';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { compile, type MinifyMode } from '../compile.js';
 import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
 import { ConfigError } from '../config/config.js';
-import { PathError, readPackageFile, removePendingTemps } from '../io/files.js';
+import { loadConfig, PathError, readPackageFile, readProjectFile, readRuntimeTemplate, removePendingTemps } from '../io/files.js';
+import { compileProject } from '../compile-project.js';
 import { driftDiagnostics, runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
 import { startWatch } from '../watch/watch.js';
 import { COMMANDS, commandHelp, suggestion } from './help.js';
@@ -34,6 +35,8 @@ export interface CliIO {
   whileWriting?: (cleanup: () => void) => () => void;
   /** Called when watch starts: the real process then listens for SIGINT/SIGTERM (untilStopped). */
   onWatchStart?: () => void;
+  /** All of standard input (`check -`). */
+  readStdin?: () => Promise<string>;
 }
 
 function version(): string {
@@ -53,9 +56,15 @@ interface Parsed {
   format: Format;
   maxWarnings: number | undefined;
   mode: MinifyMode;
+  /** --color / --no-color; undefined: what the terminal and NO_COLOR / FORCE_COLOR say. */
+  color?: boolean;
+  /** --quiet: errors only, no summary line. */
+  quiet: boolean;
+  /** --stdin-filename: the path a script read from stdin (`check -`) is checked as. */
+  stdinFilename?: string;
 }
 
-const OPTIONS = ['--config', '--out', '--format', '--max-warnings', '--mode', '--help', '--version'];
+const OPTIONS = ['--config', '--out', '--format', '--max-warnings', '--mode', '--color', '--no-color', '--quiet', '--stdin-filename', '--help', '--version'];
 
 function parse(argv: readonly string[], cwd: string): Parsed | { help: string } | 'version' {
   let values;
@@ -71,6 +80,10 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
         format: { type: 'string' },
         'max-warnings': { type: 'string' },
         mode: { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        'stdin-filename': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -95,7 +108,9 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
     maxWarnings = Number(values['max-warnings']);
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings must be a whole number >= 0, got '${values['max-warnings']}'`);
   }
-  return { command, run: { cwd, config: values.config, out: values.out, paths }, format, maxWarnings, mode };
+  const color = values['no-color'] ? false : values.color ? true : undefined;
+  const stdin = values['stdin-filename'];
+  return { command, run: { cwd, config: values.config, out: values.out, paths }, format, maxWarnings, mode, color, quiet: values.quiet === true, ...(stdin ? { stdinFilename: stdin } : {}) };
 }
 
 export function summaryLine(run: ProjectRun, ms: number, extra: string[]): string {
@@ -108,16 +123,22 @@ export function summaryLine(run: ProjectRun, ms: number, extra: string[]): strin
   return `redis-luagen: ${parts.join(', ')} in ${Math.round(ms)} ms\n`;
 }
 
-function printDiagnostics(run: ProjectRun, format: Format, io: CliIO): void {
-  if (format === 'json' || format === 'sarif') {
-    io.stdout(render(format, run.diagnostics, { toolVersion: version(), ruleHelp: (code) => ({ text: ruleText(code), markdown: rulePage(code) }) }));
+function printDiagnostics(run: Pick<ProjectRun, 'diagnostics' | 'sources'>, p: Pick<Parsed, 'format' | 'quiet'>, io: CliIO): void {
+  const list = p.quiet ? run.diagnostics.filter((d) => d.severity === 'error') : run.diagnostics;
+  if (p.format === 'json' || p.format === 'sarif') {
+    io.stdout(render(p.format, list, { toolVersion: version(), ruleHelp: (code) => ({ text: ruleText(code), markdown: rulePage(code) }) }));
     return;
   }
-  const text = render(format, run.diagnostics, { sources: run.sources, color: io.color });
+  const text = render(p.format, list, { sources: run.sources, color: io.color });
   if (text) io.stdout(text);
 }
 
-function verdict(run: ProjectRun, maxWarnings: number | undefined, io: CliIO): number {
+/** The summary line on stderr, unless --quiet. */
+function summary(p: Pick<Parsed, 'quiet'>, io: CliIO, line: string): void {
+  if (!p.quiet) io.stderr(line);
+}
+
+function verdict(run: Pick<ProjectRun, 'diagnostics'>, maxWarnings: number | undefined, io: CliIO): number {
   const c = countDiagnostics(run.diagnostics);
   if (c.errors > 0) return 1;
   if (maxWarnings !== undefined && c.warnings > maxWarnings) {
@@ -137,9 +158,11 @@ export async function build(p: Parsed, io: CliIO): Promise<number> {
   } finally {
     release?.();
   }
-  printDiagnostics(run, p.format, io);
+  printDiagnostics(run, p, io);
   const outRel = relative(io.cwd, run.outDir) || '.';
-  io.stderr(
+  summary(
+    p,
+    io,
     summaryLine(run, performance.now() - started, [
       `${report.written.length} written`,
       `${report.unchanged.length} unchanged`,
@@ -154,10 +177,28 @@ export async function check(p: Parsed, io: CliIO): Promise<number> {
   const run = await runProject(p.run);
   const drift = driftDiagnostics(run, io.cwd);
   const shown = { ...run, diagnostics: [...run.diagnostics, ...drift] };
-  printDiagnostics(shown, p.format, io);
+  printDiagnostics(shown, p, io);
   if (drift.length) io.stderr(`redis-luagen: generated files are out of date: run redis-luagen build\n`);
-  io.stderr(summaryLine(shown, performance.now() - started, [`${drift.length} generated file${drift.length === 1 ? '' : 's'} out of date`]));
+  summary(p, io, summaryLine(shown, performance.now() - started, [`${drift.length} generated file${drift.length === 1 ? '' : 's'} out of date`]));
   return verdict(shown, p.maxWarnings, io);
+}
+
+/**
+ * `check -`: one script read from standard input (editors, pre-commit hooks), checked with the
+ * project's config as if it were at --stdin-filename (default: stdin.lua in rootDir). Writes nothing.
+ */
+async function checkStdin(p: Parsed, io: CliIO): Promise<number> {
+  if (!io.readStdin) throw new UsageError('check - reads a script from standard input, which this caller does not give');
+  const text = await io.readStdin();
+  const loaded = await loadConfig(io.cwd, p.run.config);
+  const given = p.stdinFilename ? resolve(io.cwd, p.stdinFilename) : join(loaded.root, loaded.config.rootDir, 'stdin.lua');
+  const path = relative(loaded.root, given).split(sep).join('/');
+  const result = await compileProject({ config: loaded.config, files: [{ path, bytes: text }], runtimeTemplate: readRuntimeTemplate(), readSource: (x) => readProjectFile(loaded.root, x) });
+  const shownPath = relative(io.cwd, join(loaded.root, path)).split(sep).join('/');
+  const diagnostics = result.diagnostics.filter((d) => d.file === path).map((d) => ({ ...d, file: shownPath }));
+  const run = { diagnostics, sources: new Map([[shownPath, text]]) };
+  printDiagnostics(run, p, io);
+  return verdict(run, p.maxWarnings, io);
 }
 
 /** Prints the bytes that would be sent; a script Redis would refuse gets its diagnostics instead. */
@@ -211,8 +252,8 @@ async function watch(p: Parsed, io: CliIO): Promise<number> {
         io.stderr(`redis-luagen: ${event.error.message}\n`);
         return;
       }
-      printDiagnostics(event.run, p.format, io);
-      io.stderr(summaryLine(event.run, event.ms, [`${event.report.written.length} written`, `${event.report.removed.length} removed`]));
+      printDiagnostics(event.run, p, io);
+      summary(p, io, summaryLine(event.run, event.ms, [`${event.report.written.length} written`, `${event.report.removed.length} removed`]));
     },
   });
   io.stderr(`redis-luagen: watching ${relative(io.cwd, watcher.root) || '.'} (Ctrl-C to stop)\n`);
@@ -237,7 +278,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stdout(`${version()}\n`);
     return 0;
   }
+  if (parsed.color !== undefined) io = { ...io, color: parsed.color };
   try {
+    if (parsed.command === 'check' && parsed.run.paths?.length === 1 && parsed.run.paths[0] === '-') return await checkStdin(parsed, io);
     if (parsed.command === 'build') return await build(parsed, io);
     if (parsed.command === 'check') return await check(parsed, io);
     if (parsed.command === 'minify') return await minify(parsed, io);
