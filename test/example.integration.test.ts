@@ -1,7 +1,8 @@
 // The generated example wrappers, called against a real standalone redis-server and a real
 // 3-master Redis Cluster (with replicas): typed results, NOSCRIPT recovery, pipelines and
 // transactions, argument validation before sending, script errors mapped to .lua lines.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import * as ioredis6 from 'ioredis6';
 import { Redis, type Cluster } from 'ioredis';
 import {
   acquireLock,
@@ -23,8 +24,11 @@ import { slotOf } from '../templates/runtime.js';
 
 type Client = Redis | Cluster;
 
+/** A Cluster of either ioredis major (instanceof would tie the test to one of them). */
+const isCluster = (client: Client): client is Cluster => typeof (client as Cluster).nodes === 'function';
+
 async function flushScripts(client: Client): Promise<void> {
-  if (client instanceof Redis) await client.script('FLUSH');
+  if (!isCluster(client)) await client.script('FLUSH');
   else await Promise.all(client.nodes('all').map((n) => n.script('FLUSH')));
 }
 
@@ -34,6 +38,9 @@ const unique = () => `t${process.pid}-${Date.now()}-${run++}`;
 describe.each([
   ['standalone', () => standalone()],
   ['cluster', () => cluster()],
+  // ioredis 6 speaks RESP3 by default: replies come back as RESP3 types.
+  ['standalone, ioredis 6 (RESP3)', () => new ioredis6.Redis({ host: '127.0.0.1', port: inject('redisStandalonePort'), maxRetriesPerRequest: 1 }) as unknown as Redis],
+  ['cluster, ioredis 6 (RESP3)', () => new ioredis6.Cluster(clusterPorts().map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: 1 } }) as unknown as Cluster],
 ])('example wrappers on %s', (_kind, connect) => {
   let redis: Client;
   beforeAll(() => {
@@ -184,7 +191,7 @@ describe.each([
   it('loadAllScripts loads every script on every node', async () => {
     await flushScripts(redis);
     await loadAllScripts(redis);
-    const nodes = redis instanceof Redis ? [redis] : redis.nodes('all');
+    const nodes = isCluster(redis) ? redis.nodes('all') : [redis];
     for (const node of nodes) {
       const exists = (await node.script('EXISTS', ...allScripts.map((s) => s.sha))) as number[];
       expect(exists).toEqual(allScripts.map(() => 1));

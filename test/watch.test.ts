@@ -42,6 +42,8 @@ describe('watch', () => {
     writeFileSync(join(dir, 'lua/get-value.lua'), GET.replace('string?', 'string? the stored value'));
     await until(() => events.length === 2, 'rebuild after a change');
     expect(wrapper()).toContain('the stored value');
+    expect((events[0] as Extract<BuildEvent, { kind: 'built' }>).changed).toEqual([]);
+    expect((events[1] as Extract<BuildEvent, { kind: 'built' }>).changed).toEqual(['lua/get-value.lua']); // says which file started it
     await new Promise((r) => setTimeout(r, 400));
     expect(events).toHaveLength(2);
 

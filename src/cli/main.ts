@@ -243,6 +243,13 @@ async function initCommand(io: CliIO): Promise<number> {
   return 0;
 }
 
+/** "[14:03:07] lua/a.lua changed: " before a watch build's summary (the time alone for the first build). */
+function watchPrefix(changed: readonly string[]): string {
+  const time = new Date().toTimeString().slice(0, 8);
+  const files = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
+  return `[${time}] ${files ? `${files} changed: ` : ''}`;
+}
+
 async function watch(p: Parsed, io: CliIO): Promise<number> {
   io.onWatchStart?.();
   const watcher = await startWatch(p.run, {
@@ -253,7 +260,7 @@ async function watch(p: Parsed, io: CliIO): Promise<number> {
         return;
       }
       printDiagnostics(event.run, p, io);
-      summary(p, io, summaryLine(event.run, event.ms, [`${event.report.written.length} written`, `${event.report.removed.length} removed`]));
+      summary(p, io, watchPrefix(event.changed) + summaryLine(event.run, event.ms, [`${event.report.written.length} written`, `${event.report.removed.length} removed`]));
     },
   });
   io.stderr(`redis-luagen: watching ${relative(io.cwd, watcher.root) || '.'} (Ctrl-C to stop)\n`);

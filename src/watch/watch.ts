@@ -11,7 +11,7 @@ import { loadConfig, resolveOutDir, type LoadedConfig, type WriteReport } from '
 import { runProject, writeRun, type ProjectRun, type RunOptions } from '../cli/run-project.js';
 
 export type BuildEvent =
-  | { kind: 'built'; run: ProjectRun; report: WriteReport; ms: number }
+  | { kind: 'built'; run: ProjectRun; report: WriteReport; ms: number; /** Paths (relative to the working directory) whose change started this build; empty for the first. */ changed: string[] }
   | { kind: 'error'; error: Error };
 
 export interface WatchOptions {
@@ -46,13 +46,16 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
   /** Files the scripts included at the last build (project-relative): a change rebuilds their dependents. */
   let dependencies = new Set<string>();
 
-  const buildOnce = async (): Promise<void> => {
+  /** Paths changed since the last build started. */
+  let changed = new Set<string>();
+
+  const buildOnce = async (because: string[] = []): Promise<void> => {
     const started = performance.now();
     try {
       const project = await runProject(run, loaded);
       dependencies = new Set(project.result.scripts.flatMap((s) => s.includes));
       const report = await writeRun(project);
-      options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started });
+      options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started, changed: because });
     } catch (e) {
       if (!stopping.signal.aborted) options.onBuild({ kind: 'error', error: e as Error });
     }
@@ -66,6 +69,8 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
       pending = false;
       const reloadConfig = reloadPending;
       reloadPending = false;
+      const because = [...changed].sort();
+      changed = new Set();
       building = building.then(async () => {
         if (reloadConfig) {
           try {
@@ -75,7 +80,7 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
             return;
           }
         }
-        await buildOnce();
+        await buildOnce(because);
       });
     }, debounceMs);
     pending = true;
@@ -98,6 +103,7 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
     return picomatch(loaded.config.include)(rel) && !(loaded.config.exclude.length && picomatch(loaded.config.exclude)(rel));
   };
   const onChange = (path: string): void => {
+    if (isConfig(path) || matchesScript(path)) changed.add(relative(run.cwd, resolve(path)).split(sep).join('/'));
     if (isConfig(path)) {
       reloadPending = true;
       schedule();
