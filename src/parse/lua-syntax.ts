@@ -16,36 +16,15 @@ const near = (t: Token) => `near '${t.text}'`;
 
 /** The first error Lua's lexer (or a leading comma) gives before `limit`, if any. */
 export function lexicalProblem(text: string, limit = Infinity): SyntaxProblem | undefined {
-  const comment = nestedInLongComment(text, limit);
-  const token = tokenProblem(text, Math.min(limit, comment?.start ?? Infinity));
-  return token ?? comment;
-}
-
-/** Lua 5.1 refuses `[[` inside a `--[[ ]]` comment, as inside a `[[ ]]` string. */
-function nestedInLongComment(text: string, limit: number): SyntaxProblem | undefined {
-  for (const m of text.matchAll(/--\[\[([\s\S]*?)(?:\]\]|$)/g)) {
-    if ((m.index ?? 0) >= limit) return undefined;
-    const inner = (m[1] as string).indexOf('[[');
-    if (inner >= 0 && insideNoString(text, m.index ?? 0)) return { message: "nesting of [[...]] is deprecated near '['", start: (m.index ?? 0) + 4 + inner };
-  }
-  return undefined;
-}
-
-/** True when `offset` starts a comment of the token stream (not text inside a string). */
-function insideNoString(text: string, offset: number): boolean {
-  for (const t of luaTokens(text)) {
-    if (t.start + t.text.length > offset) return t.start >= offset;
-  }
-  return true;
-}
-
-function tokenProblem(text: string, limit: number): SyntaxProblem | undefined {
   let previous: Token | undefined;
   for (const t of luaTokens(text)) {
     if (t.start >= limit || t.kind === 'eof') return undefined;
     if (t.kind === 'number' && !isValidNumeral(t.text)) return { message: `malformed number ${near(t)}`, start: t.start };
-    const nested = t.kind === 'string' && t.text.startsWith('[[') ? t.text.indexOf('[[', 2) : -1;
+    // Lua 5.1 refuses `[[` inside a `[[ ]]` string or a `--[[ ]]` comment.
+    const body = t.kind === 'string' && t.text.startsWith('[[') ? 2 : t.kind === 'comment' && t.text.startsWith('--[[') ? 4 : -1;
+    const nested = body > 0 ? t.text.indexOf('[[', body) : -1;
     if (nested > 0) return { message: "nesting of [[...]] is deprecated near '['", start: t.start + nested };
+    if (t.kind === 'comment') continue;
     if (t.text === ',' && previous && !endsValue(previous)) return { message: `unexpected symbol ${near(t)}`, start: t.start };
     previous = t;
   }
@@ -77,7 +56,7 @@ function openAt(text: string, offset: number): Opener[] {
   const stack: Opener[] = [];
   for (const t of luaTokens(text)) {
     if (t.start >= offset || t.kind === 'eof') break;
-    if (t.kind === 'string' || t.kind === 'number') continue;
+    if (t.kind === 'string' || t.kind === 'number' || t.kind === 'comment') continue;
     const top = stack[stack.length - 1];
     if (t.text === 'do' && top?.awaitsDo) top.awaitsDo = false;
     else if (CLOSERS[t.text]) stack.push({ who: t.text, closer: CLOSERS[t.text] as string, start: t.start, awaitsDo: t.text === 'while' || t.text === 'for' });
@@ -134,7 +113,7 @@ function afterReturn(text: string, offset: number): boolean {
   let last = '';
   for (const t of luaTokens(text)) {
     if (t.start >= offset || t.kind === 'eof') break;
-    if (t.kind !== 'string' && STATEMENT_WORDS.has(t.text)) last = t.text;
+    if (t.kind !== 'string' && t.kind !== 'comment' && STATEMENT_WORDS.has(t.text)) last = t.text;
   }
   return last === 'return';
 }
@@ -144,7 +123,7 @@ function tokenBefore(text: string, offset: number): Token | undefined {
   let last: Token | undefined;
   for (const t of luaTokens(text)) {
     if (t.start >= offset || t.kind === 'eof') break;
-    last = t;
+    if (t.kind !== 'comment') last = t;
   }
   return last;
 }

@@ -4,7 +4,7 @@
 // and `3..2` are malformed numbers), and how deep brackets nest. Strings and comments are
 // skipped whole; it never fails (an unfinished string runs to the end of its line).
 
-export type TokenKind = 'name' | 'number' | 'string' | 'symbol' | 'eof';
+export type TokenKind = 'name' | 'number' | 'string' | 'comment' | 'symbol' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -12,7 +12,8 @@ export interface Token {
   start: number;
 }
 
-const SKIP = /\s+|--\[(=*)\[[\s\S]*?(?:\]\1\]|$)|--[^\n]*/y;
+const SKIP = /\s+/y;
+const COMMENT = /--\[(=*)\[[\s\S]*?(?:\]\1\]|$)|--[^\n]*/y;
 const LONG_STRING = /\[(=*)\[[\s\S]*?(?:\]\1\]|$)/y;
 const QUOTED = /"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[\s\S]|[^'\\\n])*'?/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -40,6 +41,8 @@ export function* luaTokens(text: string): Generator<Token> {
 }
 
 function read(text: string, at: number): Token {
+  const comment = text.startsWith('--', at) ? sticky(COMMENT, text, at) : undefined;
+  if (comment) return { kind: 'comment', text: comment, start: at };
   const long = text[at] === '[' ? sticky(LONG_STRING, text, at) : undefined;
   if (long) return { kind: 'string', text: long, start: at };
   const quoted = text[at] === '"' || text[at] === "'" ? sticky(QUOTED, text, at) : undefined;

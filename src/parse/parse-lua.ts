@@ -80,15 +80,17 @@ const MASK = '\u0080';
  */
 function readAsLuaDoes(text: string): string {
   if (!text.includes('\0')) return text;
-  return text.replace(NUL_QUIRKS, (all, skipped: string | undefined, numeral: string | undefined, swallowed: string | undefined) => {
-    if (skipped !== undefined) return all;
+  return text.replace(NUL_QUIRKS, (all, skipped: string | undefined, numeral: string | undefined, swallowed: string | undefined, plain: string | undefined) => {
+    if (skipped !== undefined || plain !== undefined) return all;
     if (numeral !== undefined) return numeral + ' '.repeat((swallowed as string).length);
     return all.replace(/\0/g, '.');
   });
 }
 
+// Skipped whole: comments, strings, names, and numerals without a NUL (so that a NUL after an
+// exponent's digits, `2.5e-1\0`, is not taken for one after a numeral's start).
 const NUL_QUIRKS =
-  /(--\[(?:=*)\[[\s\S]*?(?:\]=*\]|$)|--[^\n]*|\[=*\[[\s\S]*?(?:\]=*\]|$)|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[\s\S]|[^'\\\n])*'?|[A-Za-z_][A-Za-z0-9_]*)|((?:\d|\.\d)[\d.]*)(\0[-+\0]?[A-Za-z0-9_]*)|\.\.?\0\0?/g;
+  /(--\[(?:=*)\[[\s\S]*?(?:\]=*\]|$)|--[^\n]*|\[=*\[[\s\S]*?(?:\]=*\]|$)|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[\s\S]|[^'\\\n])*'?|[A-Za-z_][A-Za-z0-9_]*)|((?:\d|\.\d)[\d.]*)(\0[-+\0]?[A-Za-z0-9_]*)|((?:\d|\.\d)[\d.]*(?:[eE][-+]?)?[A-Za-z0-9_]*)|\.\.?\0\0?/g;
 
 /** Puts the masked characters back into the raw text and value of every string and comment. */
 function unmask(ast: Chunk, comments: Comment[], body: string): void {
@@ -165,7 +167,7 @@ function deepestOpening(text: string, reach: number): number | undefined {
   let depth = 0;
   let first: number | undefined;
   for (const t of luaTokens(text)) {
-    if (t.kind === 'string' || t.kind === 'number') continue;
+    if (t.kind === 'string' || t.kind === 'number' || t.kind === 'comment') continue;
     if (OPENS.has(t.text)) {
       depth++;
       if (depth === 200) first ??= t.start;
