@@ -45,6 +45,7 @@ const code = await main(argv, {
   untilStopped,
   onWatchStart: watching,
   whileWriting,
+  progress: process.stderr.isTTY ? { afterMs: 1000 } : undefined,
   readStdin: async () => {
     let text = '';
     process.stdin.setEncoding('utf8');

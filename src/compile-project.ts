@@ -42,6 +42,8 @@ export interface ProjectInput {
   readSource?: ReadSource;
   /** Stops the run between two scripts (watch stopping); the run then rejects with its reason. */
   signal?: AbortSignal;
+  /** Called before each script is compiled (a progress line on a terminal). */
+  onScript?: (index: number, total: number, path: string) => void;
 }
 
 export interface ScriptSummary {
@@ -68,7 +70,8 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   const refused = refusedPaths(all, input.config);
   const files = all.filter((f) => !libraries.has(f.path) && !refused.has(f.path));
   const results: Array<{ input: ScriptInput; result: CompileResult; module: string }> = [];
-  for (const f of files) {
+  for (const [index, f] of files.entries()) {
+    input.onScript?.(index, files.length, f.path);
     if (input.signal) {
       await new Promise((resolve) => setImmediate(resolve)); // let a stop request in
       input.signal.throwIfAborted();

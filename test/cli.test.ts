@@ -511,3 +511,21 @@ describe('options for editors, hooks and terminals', () => {
     expect(run({ NO_COLOR: '1' }, '--color')).toContain(ESC);
   });
 });
+
+describe('progress and detail', () => {
+  it('a terminal gets a progress line on a long run, cleared at the end; --verbose lists each script', async () => {
+    const files: Record<string, string> = { 'redis-luagen.config.json': CONFIG };
+    for (let i = 0; i < 30; i++) files[`lua/s${i}.lua`] = GET;
+    const dir = project(files);
+    let stderr = '';
+    const io = { cwd: dir, stdout: () => undefined, stderr: (t: string) => (stderr += t), color: false, progress: { afterMs: 0 } };
+    expect(await main(['build', '--verbose'], io)).toBe(0);
+    expect(stderr).toMatch(/\r\u001b\[K\[\d+\/30\] lua\/s\d+\.lua/);
+    expect(stderr).toMatch(/\r\u001b\[K(?!\[)redis-luagen: built/); // cleared before what follows
+    expect(stderr).toContain('redis-luagen: built  lua/s0.lua -> s0.ts\n');
+    // Not a terminal (no progress option), or --quiet: no progress line.
+    stderr = '';
+    expect(await main(['check', '--quiet'], io)).toBe(0);
+    expect(stderr).toBe('');
+  });
+});

@@ -31,6 +31,7 @@ Options:
   --max-warnings <n>    fail when there are more than n warnings
   --mode <m>            minify: full (default) or none
   -q, --quiet           errors only, no summary line
+  --verbose             one line per script: built, kept (its last good wrapper) or failed
   --color, --no-color   force colour on or off (default: on a terminal, unless NO_COLOR;
                         FORCE_COLOR turns it on)
   --stdin-filename <p>  check -: the path the script from stdin is checked as

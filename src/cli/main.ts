@@ -37,6 +37,8 @@ export interface CliIO {
   onWatchStart?: () => void;
   /** All of standard input (`check -`). */
   readStdin?: () => Promise<string>;
+  /** stderr is a terminal: runs longer than `afterMs` show a progress line there. */
+  progress?: { afterMs: number };
 }
 
 function version(): string {
@@ -60,11 +62,13 @@ interface Parsed {
   color?: boolean;
   /** --quiet: errors only, no summary line. */
   quiet: boolean;
+  /** --verbose: one line per script (built, kept, failed) after the findings. */
+  verbose: boolean;
   /** --stdin-filename: the path a script read from stdin (`check -`) is checked as. */
   stdinFilename?: string;
 }
 
-const OPTIONS = ['--config', '--out', '--format', '--max-warnings', '--mode', '--color', '--no-color', '--quiet', '--stdin-filename', '--help', '--version'];
+const OPTIONS = ['--config', '--out', '--format', '--max-warnings', '--mode', '--color', '--no-color', '--quiet', '--verbose', '--stdin-filename', '--help', '--version'];
 
 function parse(argv: readonly string[], cwd: string): Parsed | { help: string } | 'version' {
   let values;
@@ -83,6 +87,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean' },
         'stdin-filename': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -110,7 +115,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
   }
   const color = values['no-color'] ? false : values.color ? true : undefined;
   const stdin = values['stdin-filename'];
-  return { command, run: { cwd, config: values.config, out: values.out, paths }, format, maxWarnings, mode, color, quiet: values.quiet === true, ...(stdin ? { stdinFilename: stdin } : {}) };
+  return { command, run: { cwd, config: values.config, out: values.out, paths }, format, maxWarnings, mode, color, quiet: values.quiet === true, verbose: values.verbose === true, ...(stdin ? { stdinFilename: stdin } : {}) };
 }
 
 export function summaryLine(run: ProjectRun, ms: number, extra: string[]): string {
@@ -133,6 +138,32 @@ function printDiagnostics(run: Pick<ProjectRun, 'diagnostics' | 'sources'>, p: P
   if (text) io.stdout(text);
 }
 
+/**
+ * The run's options with a progress line on a terminal: "[12/1000] scripts/x.lua", shown once
+ * the run has taken `afterMs`, redrawn at most every 100 ms; `clear` removes it.
+ */
+function withProgress(p: Parsed, io: CliIO): { run: RunOptions; clear: () => void } {
+  const progress = io.progress;
+  if (!progress || p.quiet) return { run: p.run, clear: () => undefined };
+  const started = performance.now();
+  let last = 0;
+  let shown = false;
+  const onScript = (index: number, total: number, path: string) => {
+    const now = performance.now();
+    if (now - started < progress.afterMs || now - last < 100) return;
+    last = now;
+    shown = true;
+    io.stderr(`\r\u001b[K[${index + 1}/${total}] ${path}`);
+  };
+  return { run: { ...p.run, onScript }, clear: () => shown && io.stderr('\r\u001b[K') };
+}
+
+/** --verbose: what became of each script. */
+function scriptLines(p: Parsed, run: ProjectRun, io: CliIO): void {
+  if (!p.verbose) return;
+  for (const s of run.result.scripts) io.stderr(`redis-luagen: ${s.status.padEnd(6)} ${s.path} -> ${s.module}\n`);
+}
+
 /** The summary line on stderr, unless --quiet. */
 function summary(p: Pick<Parsed, 'quiet'>, io: CliIO, line: string): void {
   if (!p.quiet) io.stderr(line);
@@ -150,7 +181,8 @@ function verdict(run: Pick<ProjectRun, 'diagnostics'>, maxWarnings: number | und
 
 export async function build(p: Parsed, io: CliIO): Promise<number> {
   const started = performance.now();
-  const run = await runProject(p.run);
+  const progress = withProgress(p, io);
+  const run = await runProject(progress.run).finally(progress.clear);
   const release = io.whileWriting?.(removePendingTemps);
   let report;
   try {
@@ -159,6 +191,7 @@ export async function build(p: Parsed, io: CliIO): Promise<number> {
     release?.();
   }
   printDiagnostics(run, p, io);
+  scriptLines(p, run, io);
   const outRel = relative(io.cwd, run.outDir) || '.';
   summary(
     p,
@@ -174,10 +207,12 @@ export async function build(p: Parsed, io: CliIO): Promise<number> {
 
 export async function check(p: Parsed, io: CliIO): Promise<number> {
   const started = performance.now();
-  const run = await runProject(p.run);
+  const progress = withProgress(p, io);
+  const run = await runProject(progress.run).finally(progress.clear);
   const drift = driftDiagnostics(run, io.cwd);
   const shown = { ...run, diagnostics: [...run.diagnostics, ...drift] };
   printDiagnostics(shown, p, io);
+  scriptLines(p, run, io);
   if (drift.length) io.stderr(`redis-luagen: generated files are out of date: run redis-luagen build\n`);
   summary(p, io, summaryLine(shown, performance.now() - started, [`${drift.length} generated file${drift.length === 1 ? '' : 's'} out of date`]));
   return verdict(shown, p.maxWarnings, io);

@@ -29,6 +29,8 @@ export interface RunOptions {
   paths?: readonly string[];
   /** Stops the run between two scripts. */
   signal?: AbortSignal;
+  /** Called before each script is compiled. */
+  onScript?: (index: number, total: number, path: string) => void;
 }
 
 export interface ProjectRun {
@@ -69,6 +71,7 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig): Pr
     previous: existing,
     readSource,
     signal: options.signal,
+    onScript: options.onScript,
   });
   const toCwd = (p: string) => relative(options.cwd, join(config.root, p)).split('\\').join('/');
   const sources = new Map<string, string>();
