@@ -47,43 +47,29 @@ const CHILDREN: Record<string, readonly string[]> = {
 
 const SKIPPED = new Set(['type', 'range', 'loc', 'comments', 'globals']);
 
-/** The child nodes of `node`, in source order for every kind but MemberExpression (luaparse's). */
-export function childrenOf(node: Node): Node[] {
+/** Calls `each` with the child nodes of `node`, last first (so a stack pops them in order). */
+export function eachChildReversed(node: Node, each: (child: Node) => void): void {
   const keys = CHILDREN[node.type] ?? Object.keys(node).filter((k) => !SKIPPED.has(k));
-  const children: Node[] = [];
   const record = node as unknown as Record<string, unknown>;
-  for (const key of keys) {
-    const value = record[key];
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const value = record[keys[k] as string];
     if (Array.isArray(value)) {
-      for (const v of value) if (isNode(v)) children.push(v);
-    } else if (isNode(value)) children.push(value);
+      for (let i = value.length - 1; i >= 0; i--) if (isNode(value[i])) each(value[i]);
+    } else if (isNode(value)) each(value);
   }
-  return children;
 }
 
 export function walk(root: Node, visit: Visitor): void {
-  // Two parallel stacks (no pair allocated per node); children pushed last-first.
+  // Two parallel stacks: no pair allocated per node.
   const nodes: Node[] = [root];
   const parents: Array<Node | undefined> = [undefined];
   while (nodes.length) {
     const node = nodes.pop() as Node;
     visit(node, parents.pop());
-    const keys = CHILDREN[node.type] ?? Object.keys(node).filter((k) => !SKIPPED.has(k));
-    const record = node as unknown as Record<string, unknown>;
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const value = record[keys[k] as string];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          if (isNode(value[i])) {
-            nodes.push(value[i]);
-            parents.push(node);
-          }
-        }
-      } else if (isNode(value)) {
-        nodes.push(value);
-        parents.push(node);
-      }
-    }
+    eachChildReversed(node, (child) => {
+      nodes.push(child);
+      parents.push(node);
+    });
   }
 }
 

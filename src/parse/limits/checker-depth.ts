@@ -4,7 +4,7 @@
 // script is refused with a diagnostic (RL010) instead of a stack overflow. Iterative.
 
 import type { Chunk, Node } from '../parse-lua.js';
-import { childrenOf } from '../../analyze/walk.js';
+import { eachChildReversed } from '../../analyze/walk.js';
 
 /** Far below the depth the analysis survives (about 1,700 for a chain of method calls). */
 export const MAX_DEPTH = 1000;
@@ -15,7 +15,7 @@ export function tooDeepForChecker(chunk: Chunk): Node | undefined {
   while (stack.length) {
     const [node, depth] = stack.pop() as [Node, number];
     if (depth > MAX_DEPTH) return node;
-    for (const child of childrenOf(node)) stack.push([child, depth + 1]);
+    eachChildReversed(node, (child) => stack.push([child, depth + 1]));
   }
   return undefined;
 }
