@@ -1,6 +1,7 @@
 // Where luaparse and Lua 5.1 differ, on the token stream (lua-tokens.ts):
-// - lexical errors luaparse lets through (`0or`, `3..2`, `1_000`: "malformed number") and a
-//   list that starts with a comma (`f(, x)`), which luaparse accepts;
+// - one pass before luaparse (scanTokens): lexical errors luaparse lets through (`0or`,
+//   `3..2`, `1_000`: "malformed number"; `[[` nested in a long string or comment), a list that
+//   starts with a comma (`f(, x)`), and how deep brackets and blocks nest;
 // - the wording of a missing closer: Lua names the construct it closes when it opened on
 //   another line ("'end' expected (to close 'if' at line 4) near '<eof>'"), and says
 //   "'<eof>' expected" for a block keyword with nothing open.
@@ -14,20 +15,46 @@ export interface SyntaxProblem {
 
 const near = (t: Token) => `near '${t.text}'`;
 
-/** The first error Lua's lexer (or a leading comma) gives before `limit`, if any. */
-export function lexicalProblem(text: string, limit = Infinity): SyntaxProblem | undefined {
+/** What one pass over Lua's tokens finds before luaparse runs. */
+export interface TokenScan {
+  /** The first error Lua's lexer gives (or a list that starts with a comma), if any. */
+  lexical?: SyntaxProblem;
+  /** The most brackets and blocks open at once (each at least one Lua level). */
+  maxDepth: number;
+  /** Where 200 of them were first open at once. */
+  at200?: number;
+}
+
+const OPENS = new Set(['(', '{', '[', 'function', 'do', 'then', 'repeat']);
+const CLOSES = new Set([')', '}', ']', 'end', 'until', 'elseif']);
+
+export function scanTokens(text: string): TokenScan {
+  const scan: TokenScan = { maxDepth: 0 };
+  let depth = 0;
   let previous: Token | undefined;
   for (const t of luaTokens(text)) {
-    if (t.start >= limit || t.kind === 'eof') return undefined;
-    if (t.kind === 'number' && !isValidNumeral(t.text)) return { message: `malformed number ${near(t)}`, start: t.start };
-    // Lua 5.1 refuses `[[` inside a `[[ ]]` string or a `--[[ ]]` comment.
-    const body = t.kind === 'string' && t.text.startsWith('[[') ? 2 : t.kind === 'comment' && t.text.startsWith('--[[') ? 4 : -1;
-    const nested = body > 0 ? t.text.indexOf('[[', body) : -1;
-    if (nested > 0) return { message: "nesting of [[...]] is deprecated near '['", start: t.start + nested };
+    if (t.kind === 'eof') break;
+    scan.lexical ??= tokenProblem(t, previous);
     if (t.kind === 'comment') continue;
-    if (t.text === ',' && previous && !endsValue(previous)) return { message: `unexpected symbol ${near(t)}`, start: t.start };
     previous = t;
+    if (t.kind !== 'symbol' && t.kind !== 'name') continue;
+    if (OPENS.has(t.text) && ++depth > scan.maxDepth) {
+      scan.maxDepth = depth;
+      if (depth === 200) scan.at200 ??= t.start;
+    }
+    if (CLOSES.has(t.text)) depth--;
   }
+  return scan;
+}
+
+/** The lexical error at token `t` (after `previous`, comments skipped), if any. */
+function tokenProblem(t: Token, previous: Token | undefined): SyntaxProblem | undefined {
+  if (t.kind === 'number' && !isValidNumeral(t.text)) return { message: `malformed number ${near(t)}`, start: t.start };
+  // Lua 5.1 refuses `[[` inside a `[[ ]]` string or a `--[[ ]]` comment.
+  const body = t.kind === 'string' && t.text.startsWith('[[') ? 2 : t.kind === 'comment' && t.text.startsWith('--[[') ? 4 : -1;
+  const nested = body > 0 ? t.text.indexOf('[[', body) : -1;
+  if (nested > 0) return { message: "nesting of [[...]] is deprecated near '['", start: t.start + nested };
+  if (t.text === ',' && t.kind === 'symbol' && previous && !endsValue(previous)) return { message: `unexpected symbol ${near(t)}`, start: t.start };
   return undefined;
 }
 

@@ -13,8 +13,7 @@ import luaparse from 'luaparse';
 import type { Chunk, Comment } from 'luaparse';
 import { computeLineStarts, lineAt } from '../source/source-file.js';
 import { walk } from '../analyze/walk.js';
-import { luaTokens } from './lua-tokens.js';
-import { lexicalProblem, luaWording } from './lua-syntax.js';
+import { luaWording, scanTokens, type TokenScan } from './lua-syntax.js';
 
 export type { Chunk, Comment };
 export type Node = luaparse.Node;
@@ -52,15 +51,15 @@ export function parseLua(text: string, shebangEnd = 0): ParseResult {
   luaparse.parse('', OPTIONS);
   // luaparse reads nesting by recursion: text nested far past Lua's limit never reaches it, so
   // the verdict cannot depend on how much stack the process has left.
-  const deep = deepestOpening(body, PRECHECK_DEPTH);
-  if (deep !== undefined) return { ok: false, error: { message: 'chunk has too many syntax levels', start: deep, end: deep + 1 } };
+  const scan = scanTokens(read);
+  if (scan.maxDepth >= PRECHECK_DEPTH) return { ok: false, error: levelsError(read, scan) };
   let ast: Chunk;
   try {
     ast = luaparse.parse(masked, OPTIONS);
   } catch (e) {
-    return { ok: false, error: parseFailure(e, read) };
+    return { ok: false, error: parseFailure(e, read, scan) };
   }
-  const lexical = lexicalProblem(read);
+  const lexical = scan.lexical;
   if (lexical) return { ok: false, error: { message: lexical.message, start: lexical.start, end: tokenEnd(body, lexical.start) } };
   const comments = (ast.comments ?? []) as Comment[];
   if (masked !== body) unmask(ast, comments, body);
@@ -109,13 +108,10 @@ function unmask(ast: Chunk, comments: Comment[], body: string): void {
 }
 
 /** A luaparse exception as Lua would report it. */
-function parseFailure(e: unknown, body: string): LuaSyntaxError {
+function parseFailure(e: unknown, body: string, scan: TokenScan): LuaSyntaxError {
   // luaparse reads nesting by recursion and runs out of stack near 2,000 levels; Lua refuses
   // more than 200 (parse/limits/levels.ts), so this is the error Redis gives too.
-  if (e instanceof RangeError) {
-    const start = Math.min(deepestOpening(body, 0) ?? 0, body.length);
-    return { message: 'chunk has too many syntax levels', start, end: tokenEnd(body, start) };
-  }
+  if (e instanceof RangeError) return levelsError(body, scan);
   const err = e as { message?: string; index?: number };
   if (typeof err.index !== 'number') throw e;
   let message = luacStyleMessage(String(err.message));
@@ -128,7 +124,7 @@ function parseFailure(e: unknown, body: string): LuaSyntaxError {
   }
   message = message.replace(MASK, body[start] ?? MASK);
   // A lexical error earlier in the text is the one Lua meets first.
-  const earlier = lexicalProblem(body, start);
+  const earlier = scan.lexical && scan.lexical.start < start ? scan.lexical : undefined;
   if (earlier) return { message: earlier.message, start: earlier.start, end: tokenEnd(body, earlier.start) };
   const starts = computeLineStarts(body);
   return { message: luaWording(body, message, start, (o) => lineAt(starts, o)), start, end: tokenEnd(body, start) };
@@ -156,26 +152,10 @@ export function rangeOf(node: Node | Comment): [number, number] {
   return (node as { range?: [number, number] }).range ?? [0, 0];
 }
 
-const OPENS = new Set(['(', '{', '[', 'function', 'do', 'then', 'repeat']);
-const CLOSES = new Set([')', '}', ']', 'end', 'until', 'elseif']);
-
-/**
- * Brackets and blocks open at once, each at least one Lua level. When they reach `reach`
- * somewhere (0: anywhere), the place where they first reached 200, else undefined.
- */
-function deepestOpening(text: string, reach: number): number | undefined {
-  let depth = 0;
-  let first: number | undefined;
-  for (const t of luaTokens(text)) {
-    if (t.kind === 'string' || t.kind === 'number' || t.kind === 'comment') continue;
-    if (OPENS.has(t.text)) {
-      depth++;
-      if (depth === 200) first ??= t.start;
-      if (first !== undefined && depth >= reach) return first;
-    }
-    if (CLOSES.has(t.text)) depth--;
-  }
-  return undefined;
+/** Lua's "too many syntax levels", where 200 brackets and blocks were first open (else at the start). */
+function levelsError(body: string, scan: TokenScan): LuaSyntaxError {
+  const start = Math.min(scan.at200 ?? 0, body.length);
+  return { message: 'chunk has too many syntax levels', start, end: tokenEnd(body, start) };
 }
 
 /** Past this many open brackets and blocks (far past Lua's 200), luaparse is not called. */
