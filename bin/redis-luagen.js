@@ -12,7 +12,6 @@ if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(commandHelp(argv[0] === 'help' ? argv[1] : argv.find((a) => !a.startsWith('-'))));
   process.exit(0);
 }
-const { main } = await import('../dist/src/cli/main.js');
 
 // watch runs until SIGINT/SIGTERM. Other commands keep the default reaction (the process ends
 // at once, even mid-compile), except while writing: then a signal first removes the temp
@@ -20,10 +19,16 @@ const { main } = await import('../dist/src/cli/main.js');
 const exitCode = { SIGINT: 130, SIGTERM: 143 };
 let stopRequested;
 const untilStopped = new Promise((resolve) => (stopRequested = resolve));
+let listening = false;
 const watching = () => {
+  if (listening) return;
+  listening = true;
   process.once('SIGINT', stopRequested);
   process.once('SIGTERM', stopRequested);
 };
+// watch listens from the start, so a stop while the compiler is still loading is a clean stop too.
+if (argv[0] === 'watch') watching();
+const { main } = await import('../dist/src/cli/main.js');
 const whileWriting = (cleanup) => {
   const onSignal = (signal) => {
     cleanup();

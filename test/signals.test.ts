@@ -55,6 +55,13 @@ describe('interrupting', () => {
     expect(temps(dir)).toEqual([]);
   });
 
+  it('watch stopped while the compiler is still loading ends cleanly (exit 0)', async () => {
+    const r = await interrupt(['watch'], 'SIGINT', 150);
+    expect(r.ms).toBeLessThan(1000);
+    expect(r.code).toBe(0);
+    expect(temps(dir)).toEqual([]);
+  });
+
   it.each([['SIGINT'], ['SIGTERM']] as const)('watch stops on %s within a second, even during a build', async (signal) => {
     const r = await interrupt(['watch'], signal, 700);
     expect(r.ms, r.stderr).toBeGreaterThan(0);
