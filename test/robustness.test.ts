@@ -124,6 +124,17 @@ describe('file names', () => {
   });
 });
 
+describe('Lua read as Lua reads it', () => {
+  it('a call on a long string spanning lines, followed by ( on its last line, is one call (luaparse counted from the first line)', () => {
+    const source = '---@return string\nlocal function f(s) return function(x) return s .. x end end\nreturn f[==[\nab\r\ncd]==] ("!")\n';
+    const r = compile(source, { path: 'x.lua' });
+    expect(r.diagnostics.filter((d) => d.code === 'RL001')).toEqual([]);
+    expect(r.minified).toContain('[==[\nab\r\ncd]==]("!")');
+    // A ( on a new line after a one-line expression stays Lua's "ambiguous syntax".
+    expect(codes('return f\n(1)\n')).toContain('RL001');
+  });
+});
+
 describe('analysis edge cases', () => {
   it('pairs() with no table is checked (a run-time error in Redis, not in the checker)', () => {
     expect(codes('for _, v in pairs() do end\nreturn 1\n')).not.toContain('internal');

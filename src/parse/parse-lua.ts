@@ -14,6 +14,7 @@ import type { Chunk, Comment } from 'luaparse';
 import { computeLineStarts, lineAt } from '../source/source-file.js';
 import { walk } from '../analyze/walk.js';
 import { luaWording, scanTokens, type TokenScan } from './lua-syntax.js';
+import { luaTokens } from './lua-tokens.js';
 
 export type { Chunk, Comment };
 export type Node = luaparse.Node;
@@ -54,15 +55,26 @@ export function parseLua(text: string, shebangEnd = 0): ParseResult {
   const scan = scanTokens(read);
   if (scan.maxDepth >= PRECHECK_DEPTH) return { ok: false, error: levelsError(read, scan) };
   let ast: Chunk;
+  let given = masked;
   try {
     ast = luaparse.parse(masked, OPTIONS);
   } catch (e) {
-    return { ok: false, error: parseFailure(e, read, scan) };
+    // luaparse counts a multi-line string's line from its start, so `f[[a<newline>b]] (x)`
+    // looks like a call on a new line to it; Lua counts from the string's end. Again, with
+    // the line breaks of long strings masked (their values are put back below).
+    const flat = /ambiguous syntax/.test(String((e as Error).message)) ? flattenLongStrings(masked) : masked;
+    if (flat === masked) return { ok: false, error: parseFailure(e, read, scan) };
+    try {
+      ast = luaparse.parse(flat, OPTIONS);
+      given = flat;
+    } catch (again) {
+      return { ok: false, error: parseFailure(again, read, scan) };
+    }
   }
   const lexical = scan.lexical;
   if (lexical) return { ok: false, error: { message: lexical.message, start: lexical.start, end: tokenEnd(body, lexical.start) } };
   const comments = (ast.comments ?? []) as Comment[];
-  if (masked !== body) unmask(ast, comments, body);
+  if (given !== body) unmask(ast, comments, body);
   return { ok: true, parsed: { ast, comments } };
 }
 
@@ -91,10 +103,36 @@ function readAsLuaDoes(text: string): string {
 const NUL_QUIRKS =
   /(--\[(?:=*)\[[\s\S]*?(?:\]=*\]|$)|--[^\n]*|\[=*\[[\s\S]*?(?:\]=*\]|$)|"(?:\\[\s\S]|[^"\\\n])*"?|'(?:\\[\s\S]|[^'\\\n])*'?|[A-Za-z_][A-Za-z0-9_]*)|((?:\d|\.\d)[\d.]*)(\0[-+\0]?[A-Za-z0-9_]*)|((?:\d|\.\d)[\d.]*(?:[eE][-+]?)?[A-Za-z0-9_]*)|\.\.?\0\0?/g;
 
+const LINE_MASK = '\u0081';
+
+/** The text with every line break inside a long string (`[[...]]`, `[==[...]==]`) masked. */
+function flattenLongStrings(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const t of luaTokens(text)) {
+    if (t.kind !== 'string' || !t.text.startsWith('[') || !/[\r\n]/.test(t.text)) continue;
+    out += text.slice(at, t.start) + t.text.replace(/[\r\n]/g, LINE_MASK);
+    at = t.start + t.text.length;
+  }
+  return at === 0 ? text : out + text.slice(at);
+}
+
+/** What a long string holds: the text between its brackets, less one line break right after the opening (as Lua reads it). */
+function longStringValue(raw: string): string {
+  const open = (/^\[=*\[/.exec(raw) as RegExpExecArray)[0];
+  const inner = raw.slice(open.length, raw.length - open.length);
+  return inner.replace(/^(?:\r\n|\n\r|\n|\r)/, '');
+}
+
 /** Puts the masked characters back into the raw text and value of every string and comment. */
 function unmask(ast: Chunk, comments: Comment[], body: string): void {
   const fix = (node: { raw: string; value: unknown; range?: [number, number] }) => {
-    if (!node.raw.includes(MASK) || !node.range) return;
+    if (!node.range) return;
+    if (node.raw.includes(LINE_MASK)) {
+      node.raw = body.slice(node.range[0], node.range[1]);
+      node.value = longStringValue(node.raw);
+    }
+    if (!node.raw.includes(MASK)) return;
     const raw = body.slice(node.range[0], node.range[1]);
     const wide = raw.match(WIDE) ?? []; // one entry per UTF-16 unit, in order, as masked
     let next = 0;
