@@ -44,6 +44,8 @@ export interface ProjectInput {
   signal?: AbortSignal;
   /** Called before each script is compiled (a progress line on a terminal). */
   onScript?: (index: number, total: number, path: string) => void;
+  /** Findings only: no wrapper, index or runtime is generated (`check --lint`); `outputs` stays empty. */
+  lintOnly?: boolean;
 }
 
 export interface ScriptSummary {
@@ -101,7 +103,7 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
     const summary: ScriptSummary = { path: f.path, name: result.name, module, includes: result.includes, status: 'failed' };
     scripts.push(summary);
     if (result.model && !collided.has(f.path)) {
-      outputs.set(module, await emitWrapper(project, result.model));
+      if (!input.lintOnly) outputs.set(module, await emitWrapper(project, result.model));
       indexed.push(result.model);
       summary.status = 'built';
     } else {
@@ -113,8 +115,10 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
       }
     }
   }
-  outputs.set(INDEX_MODULE, await emitIndex(project, indexed as WrapperModel[]));
-  outputs.set(RUNTIME_MODULE, emitRuntime(input.runtimeTemplate));
+  if (!input.lintOnly) {
+    outputs.set(INDEX_MODULE, await emitIndex(project, indexed as WrapperModel[]));
+    outputs.set(RUNTIME_MODULE, emitRuntime(input.runtimeTemplate));
+  }
   return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts };
 }
 

@@ -529,3 +529,17 @@ describe('progress and detail', () => {
     expect(stderr).toBe('');
   });
 });
+
+describe('check --lint', () => {
+  it('reports the scripts findings and neither generates nor compares the output folder', async () => {
+    const dir = project({ 'redis-luagen.config.json': CONFIG, 'lua/a.lua': GET, 'lua/bad.lua': '---@return integr\nreturn 1\n' });
+    // Nothing was built: a full check reports the missing outputs, --lint does not.
+    expect((await cli(dir, 'check', '--format', 'plain')).stdout).toMatch(/RL011/);
+    const lint = await cli(dir, 'check', '--lint', '--format', 'plain');
+    expect(lint.stdout).toBe("lua/bad.lua:1:12: error RL002 bad-annotation unknown return type 'integr'\n");
+    expect(lint.stderr).toContain('output not compared (--lint)');
+    expect(lint.code).toBe(1);
+    expect(existsSync(join(dir, 'gen'))).toBe(false);
+    expect((await cli(dir, 'build', '--lint')).code).toBe(2); // an option of check only
+  });
+});

@@ -31,6 +31,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called before each script is compiled. */
   onScript?: (index: number, total: number, path: string) => void;
+  /** Findings only: nothing is generated, so nothing can be written or compared. */
+  lintOnly?: boolean;
 }
 
 export interface ProjectRun {
@@ -72,6 +74,7 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig): Pr
     readSource,
     signal: options.signal,
     onScript: options.onScript,
+    lintOnly: options.lintOnly,
   });
   const toCwd = (p: string) => relative(options.cwd, join(config.root, p)).split('\\').join('/');
   const sources = new Map<string, string>();
