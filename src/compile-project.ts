@@ -12,7 +12,6 @@ import { includeLines, resolveInclude, type ReadSource } from './compose/compose
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { makeDiagnostic } from './diagnostics/report.js';
 import {
-  createEmitter,
   emitIndex,
   emitRuntime,
   emitWrapper,
@@ -96,14 +95,13 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   const collided = checkCollisions(results, diagnostics);
 
   const outputs = new Map<string, string>();
-  const project = createEmitter();
   const indexed: Array<Pick<WrapperModel, 'name' | 'typeName' | 'module'>> = [];
   const scripts: ScriptSummary[] = [];
   for (const { input: f, result, module } of results) {
     const summary: ScriptSummary = { path: f.path, name: result.name, module, includes: result.includes, status: 'failed' };
     scripts.push(summary);
     if (result.model && !collided.has(f.path)) {
-      if (!input.lintOnly) outputs.set(module, await emitWrapper(project, result.model));
+      if (!input.lintOnly) outputs.set(module, await emitWrapper(result.model));
       indexed.push(result.model);
       summary.status = 'built';
     } else {
@@ -116,7 +114,7 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
     }
   }
   if (!input.lintOnly) {
-    outputs.set(INDEX_MODULE, await emitIndex(project, indexed as WrapperModel[]));
+    outputs.set(INDEX_MODULE, await emitIndex(indexed));
     outputs.set(RUNTIME_MODULE, emitRuntime(input.runtimeTemplate));
   }
   return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts };

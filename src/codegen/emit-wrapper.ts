@@ -1,7 +1,8 @@
-// emitWrapper / emitIndex: WrapperModel -> TypeScript module text, built with ts-morph and
-// formatted with prettier (fixed options, so output is byte-identical on every machine).
+// emitWrapper / emitIndex: WrapperModel -> TypeScript module text: each module's ts-morph
+// structure is built whole and printed once (no project, no parse), then
+// formatted by prettier (fixed options, so output is byte-identical on every machine).
 
-import { Project, VariableDeclarationKind, type SourceFile as TsSourceFile } from 'ts-morph';
+import { printStructure, StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
 import * as prettier from 'prettier';
 import type { ArgType, ReturnType } from '../annotations/contract.js';
 import { formatArgType, formatReturnType } from '../annotations/contract.js';
@@ -26,11 +27,6 @@ const PRETTIER: prettier.Options = {
 
 export function format(text: string): Promise<string> {
   return prettier.format(text, PRETTIER);
-}
-
-/** A ts-morph project held for one compileProject run (creating one is the costly part). */
-export function createEmitter(): Project {
-  return new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
 }
 
 /** The names a wrapper module exports; they must not collide across scripts. */
@@ -138,128 +134,155 @@ function fieldDoc(table: 'KEYS' | 'ARGV', position: number, variadic: boolean, t
   return doc(`${where}${type ? ` (${type}${variadic ? ' each' : ''})` : ''}${text ? `: ${text}` : ''}`);
 }
 
-export async function emitWrapper(project: Project, m: WrapperModel): Promise<string> {
-  const sf: TsSourceFile = project.createSourceFile(`/out/${m.module}`, '', { overwrite: true });
-  const runtime = relativeImport(m.module, RUNTIME_MODULE);
-  sf.addImportDeclaration({ moduleSpecifier: 'ioredis', namedImports: ['ChainableCommander'], isTypeOnly: true });
-  sf.addImportDeclaration({
-    moduleSpecifier: runtime,
-    namedImports: ['queueScript', 'runScript', { name: 'Client', isTypeOnly: true }, { name: 'ScriptSpec', isTypeOnly: true }],
-  });
+/**
+ * Statements printed with ts-morph's printStructure, one group after another with a blank
+ * line between groups and none inside one (prettier keeps exactly those blank lines).
+ */
+function printGroups(groups: ReadonlyArray<ReadonlyArray<StatementStructures | string>>): string {
+  return groups.map((g) => g.map((s) => (typeof s === 'string' ? s : printStructure(s).trimEnd())).join('\n')).join('\n\n') + '\n';
+}
 
+/** The wrapper module's statements, as ts-morph structures printed once. */
+function wrapperGroups(m: WrapperModel): Array<Array<StatementStructures | string>> {
   const paramsName = `${m.typeName}Params`;
   const resultName = `${m.typeName}Result`;
   const specName = `${m.name}Script`;
-  sf.addInterface({
-    name: paramsName,
-    isExported: true,
-    docs: [`Keys and args of {@link ${m.name}}, by their annotated names.`],
-    properties: [
-      ...m.keys.map((k, i) => ({
-        name: k.name,
-        type: k.variadic ? 'readonly string[]' : 'string',
-        docs: [fieldDoc('KEYS', i + 1, k.variadic, k.tagged ? 'must carry a {hash tag}' : undefined, k.description)],
-      })),
-      ...m.args.map((a, i) => {
-        const t = tsArgType(a.type);
-        return {
-          name: a.name,
-          type: a.variadic ? `ReadonlyArray<${t}>` : t,
-          docs: [fieldDoc('ARGV', i + 1, a.variadic, a.tagged ? 'a key prefix that must carry a {hash tag}' : formatArgType(a.type), a.description)],
-        };
-      }),
-    ],
-  });
-  sf.addTypeAlias({
-    name: resultName,
-    isExported: true,
-    type: tsReturnType(m.returns.type),
-    docs: [doc(`Reply of {@link ${m.name}} (\`${formatReturnType(m.returns.type)}\`)${m.returns.description ? `: ${m.returns.description}` : '.'}`)],
-  });
-  sf.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [doc(`The compiled ${m.source}: the exact text sent, its SHA-1 and its contract.`)],
-    declarations: [{ name: specName, type: 'ScriptSpec', initializer: literal(scriptSpecOf(m)) }],
-  });
-
   const summary = m.description.length ? m.description.map(doc).join('\n') : doc(`Runs ${m.source}.`);
   const call = m.readOnly ? 'EVALSHA_RO (read-only: may run on a replica)' : 'EVALSHA';
-  sf.addFunction({
-    name: m.name,
-    isExported: true,
-    parameters: [
-      { name: 'redis', type: 'Client' },
-      { name: 'params', type: paramsName },
+  const imports: StatementStructures[] = [
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'ioredis', namedImports: ['ChainableCommander'], isTypeOnly: true },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: relativeImport(m.module, RUNTIME_MODULE),
+      namedImports: ['queueScript', 'runScript', { name: 'Client', isTypeOnly: true }, { name: 'ScriptSpec', isTypeOnly: true }],
+    },
+  ];
+  const declarations: StatementStructures[] = [
+    {
+      kind: StructureKind.Interface,
+      name: paramsName,
+      isExported: true,
+      docs: [`Keys and args of {@link ${m.name}}, by their annotated names.`],
+      properties: [
+        ...m.keys.map((k, i) => ({
+          name: k.name,
+          type: k.variadic ? 'readonly string[]' : 'string',
+          docs: [fieldDoc('KEYS', i + 1, k.variadic, k.tagged ? 'must carry a {hash tag}' : undefined, k.description)],
+        })),
+        ...m.args.map((a, i) => {
+          const t = tsArgType(a.type);
+          return {
+            name: a.name,
+            type: a.variadic ? `ReadonlyArray<${t}>` : t,
+            docs: [fieldDoc('ARGV', i + 1, a.variadic, a.tagged ? 'a key prefix that must carry a {hash tag}' : formatArgType(a.type), a.description)],
+          };
+        }),
+      ],
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: resultName,
+      isExported: true,
+      type: tsReturnType(m.returns.type),
+      docs: [doc(`Reply of {@link ${m.name}} (\`${formatReturnType(m.returns.type)}\`)${m.returns.description ? `: ${m.returns.description}` : '.'}`)],
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [doc(`The compiled ${m.source}: the exact text sent, its SHA-1 and its contract.`)],
+      declarations: [{ name: specName, type: 'ScriptSpec', initializer: literal(scriptSpecOf(m)) }],
+    },
+    {
+      kind: StructureKind.Function,
+      name: m.name,
+      isExported: true,
+      parameters: [
+        { name: 'redis', type: 'Client' },
+        { name: 'params', type: paramsName },
+      ],
+      returnType: `Promise<${resultName}>`,
+      docs: [
+        {
+          description: `${summary}\n\nRuns \`${doc(m.source)}\` with ${call}; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.`,
+          tags: [
+            { tagName: 'param', text: 'redis - an ioredis Redis or Cluster' },
+            { tagName: 'param', text: 'params - the keys and args by name' },
+            ...(m.returns.description ? [{ tagName: 'returns', text: doc(m.returns.description) }] : []),
+            { tagName: 'throws', text: 'TypeError before sending when a param is missing or has the wrong type; ScriptError when the script fails' },
+          ],
+        },
+      ],
+      statements: [`return runScript<${resultName}>(${specName}, redis, params);`],
+    },
+  ];
+  const fn = declarations.pop() as StatementStructures;
+  return [
+    imports,
+    ...declarations.map((d) => [d]),
+    // The function and the properties set on it, with no blank line between them.
+    [
+      fn,
+      `/** Queues {@link ${m.name}} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */`,
+      `${m.name}.queue = (chain: ChainableCommander, params: ${paramsName}): Promise<${resultName}> => queueScript<${resultName}>(${specName}, chain, params);`,
+      `/** The compiled script: text, sha and contract. */`,
+      `${m.name}.script = ${specName};`,
     ],
-    returnType: `Promise<${resultName}>`,
-    docs: [
-      {
-        description: `${summary}\n\nRuns \`${doc(m.source)}\` with ${call}; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.`,
-        tags: [
-          { tagName: 'param', text: 'redis - an ioredis Redis or Cluster' },
-          { tagName: 'param', text: 'params - the keys and args by name' },
-          ...(m.returns.description ? [{ tagName: 'returns', text: doc(m.returns.description) }] : []),
-          { tagName: 'throws', text: 'TypeError before sending when a param is missing or has the wrong type; ScriptError when the script fails' },
-        ],
-      },
-    ],
-    statements: [`return runScript<${resultName}>(${specName}, redis, params);`],
-  });
-  sf.addStatements([
-    `/** Queues {@link ${m.name}} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */`,
-    `${m.name}.queue = (chain: ChainableCommander, params: ${paramsName}): Promise<${resultName}> => queueScript<${resultName}>(${specName}, chain, params);`,
-    `/** The compiled script: text, sha and contract. */`,
-    `${m.name}.script = ${specName};`,
-  ]);
-  const text = `${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${sf.getFullText()}`;
-  project.removeSourceFile(sf);
-  return format(text);
+  ];
 }
 
-export async function emitIndex(project: Project, models: readonly WrapperModel[]): Promise<string> {
-  const sf = project.createSourceFile(`/out/${INDEX_MODULE}`, '', { overwrite: true });
+export function emitWrapper(m: WrapperModel): Promise<string> {
+  return format(`${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${printGroups(wrapperGroups(m))}`);
+}
+
+/** The index module: imports and re-exports of every wrapper, allScripts and loadAllScripts. */
+function indexGroups(models: readonly WrapperModel[]): StatementStructures[][] {
   const runtime = relativeImport(INDEX_MODULE, RUNTIME_MODULE);
   const sorted = [...models].sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
-  // Added as two lists, not one declaration at a time: ts-morph re-reads the file after each
-  // insertion, which made the index of 600 scripts cost 11 s.
-  sf.addImportDeclarations([
-    ...sorted.map((m) => ({ moduleSpecifier: relativeImport(INDEX_MODULE, m.module), namedImports: [`${m.name}Script`] })),
+  const imports: StatementStructures[] = [
+    ...sorted.map((m) => ({ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: relativeImport(INDEX_MODULE, m.module), namedImports: [`${m.name}Script`] })),
     {
+      kind: StructureKind.ImportDeclaration,
       moduleSpecifier: runtime,
       namedImports: ['loadScripts', { name: 'Client', isTypeOnly: true }, { name: 'LoadOptions', isTypeOnly: true }, { name: 'ScriptSpec', isTypeOnly: true }],
     },
-  ]);
-  sf.addExportDeclarations([
+  ];
+  const exports: StatementStructures[] = [
     ...sorted.flatMap((m) => [
-      { moduleSpecifier: relativeImport(INDEX_MODULE, m.module), namedExports: [m.name, `${m.name}Script`] },
-      { moduleSpecifier: relativeImport(INDEX_MODULE, m.module), isTypeOnly: true, namedExports: [`${m.typeName}Params`, `${m.typeName}Result`] },
+      { kind: StructureKind.ExportDeclaration as const, moduleSpecifier: relativeImport(INDEX_MODULE, m.module), namedExports: [m.name, `${m.name}Script`] },
+      { kind: StructureKind.ExportDeclaration as const, moduleSpecifier: relativeImport(INDEX_MODULE, m.module), isTypeOnly: true, namedExports: [`${m.typeName}Params`, `${m.typeName}Result`] },
     ]),
-    { moduleSpecifier: runtime, namedExports: ['CrossSlotError', 'ScriptError', 'loadScripts'] },
-    { moduleSpecifier: runtime, isTypeOnly: true, namedExports: ['Client', 'LoadOptions', 'ScriptSpec'] },
-  ]);
-  sf.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: ['Every script of this project.'],
-    declarations: [{ name: 'allScripts', type: 'readonly ScriptSpec[]', initializer: `[${sorted.map((m) => `${m.name}Script`).join(', ')}]` }],
-  });
-  sf.addFunction({
-    name: 'loadAllScripts',
-    isExported: true,
-    parameters: [
-      { name: 'redis', type: 'Client' },
-      { name: 'options', type: 'LoadOptions', hasQuestionToken: true },
-    ],
-    returnType: 'Promise<void>',
-    docs: [
-      'Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster), once the client is ready (waiting up to options.timeoutMs, 10 s by default).',
-    ],
-    statements: ['return loadScripts(redis, allScripts, options);'],
-  });
-  const text = `${GENERATED_MARKER}. DO NOT EDIT.\n\n${sf.getFullText()}`;
-  project.removeSourceFile(sf);
-  return format(text);
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: runtime, namedExports: ['CrossSlotError', 'ScriptError', 'loadScripts'] },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: runtime, isTypeOnly: true, namedExports: ['Client', 'LoadOptions', 'ScriptSpec'] },
+  ];
+  const declarations: StatementStructures[] = [
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: ['Every script of this project.'],
+      declarations: [{ name: 'allScripts', type: 'readonly ScriptSpec[]', initializer: `[${sorted.map((m) => `${m.name}Script`).join(', ')}]` }],
+    },
+    {
+      kind: StructureKind.Function,
+      name: 'loadAllScripts',
+      isExported: true,
+      parameters: [
+        { name: 'redis', type: 'Client' },
+        { name: 'options', type: 'LoadOptions', hasQuestionToken: true },
+      ],
+      returnType: 'Promise<void>',
+      docs: [
+        'Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster), once the client is ready (waiting up to options.timeoutMs, 10 s by default).',
+      ],
+      statements: ['return loadScripts(redis, allScripts, options);'],
+    },
+  ];
+  return [imports, exports, ...declarations.map((d) => [d])];
+}
+
+export function emitIndex(models: ReadonlyArray<Pick<WrapperModel, 'name' | 'typeName' | 'module'>>): Promise<string> {
+  return format(`${GENERATED_MARKER}. DO NOT EDIT.\n\n${printGroups(indexGroups(models as WrapperModel[]))}`);
 }
 
 export function emitRuntime(template: string): string {
