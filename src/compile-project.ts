@@ -4,24 +4,15 @@
 // Touches no disk. A script with an error gets no new wrapper; when its previous wrapper
 // is given, that last good output is kept (and stays in the index).
 
-import { compile, type CompileResult } from './compile.js';
 import { modulePathFor, pathProblem } from './config/script-path.js';
-import { createSourceFile } from './source/source-file.js';
+import { createSourceFile, type SourceFile } from './source/source-file.js';
 import { contractFor, type Config } from './config/config.js';
 import { includeLines, resolveInclude, type ReadSource } from './compose/compose-script.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { makeDiagnostic } from './diagnostics/report.js';
-import {
-  emitIndex,
-  emitRuntime,
-  emitWrapper,
-  exportedNames,
-  INDEX_EXPORTS,
-  INDEX_MODULE,
-  RUNTIME_MODULE,
-  WRAPPER_IMPORTS,
-} from './codegen/emit-wrapper.js';
+import { emitRuntime, exportedNames, INDEX_EXPORTS, INDEX_MODULE, RUNTIME_MODULE, WRAPPER_IMPORTS } from './codegen/names.js';
 import { pascalCase, type WrapperModel } from './codegen/wrapper-model.js';
+import { emptyCache, freshEntry, hashOf, projectKey, scriptKey, type BuildCache, type CachedScript } from './cache/script-cache.js';
 
 export interface ScriptInput {
   /** Path relative to the project root, with / separators. */
@@ -45,6 +36,12 @@ export interface ProjectInput {
   onScript?: (index: number, total: number, path: string) => void;
   /** Findings only: no wrapper, index or runtime is generated (`check --lint`); `outputs` stays empty. */
   lintOnly?: boolean;
+  /**
+   * What an earlier run remembered (with `previous`, the outputs on disk): a script whose
+   * inputs hash the same is not compiled again and its wrapper on disk is kept as it is.
+   * Its `tool` names this tool's version; give emptyCache(tool) to start one.
+   */
+  cache?: BuildCache;
 }
 
 export interface ScriptSummary {
@@ -61,6 +58,29 @@ export interface ProjectResult {
   outputs: Map<string, string>;
   diagnostics: Diagnostic[];
   scripts: ScriptSummary[];
+  /** What this run can tell the next one (given back as `cache`). */
+  cache: BuildCache;
+}
+
+/** One script's compile outcome: fresh from compile(), or taken from the cache. */
+interface Outcome {
+  input: ScriptInput;
+  module: string;
+  name: string;
+  typeName: string;
+  nameSpan: { start: number; end: number };
+  includes: string[];
+  diagnostics: Diagnostic[];
+  /** The script as a SourceFile (for a diagnostic on its name). */
+  file: () => SourceFile;
+  /** A new model to emit (fresh compile without error). */
+  model?: WrapperModel;
+  /** The wrapper already on disk, still what the script gives (cache hit). */
+  wrapper?: string;
+  /** The cache entry it came from, or the one to make once its wrapper is known. */
+  entry: CachedScript;
+  /** false when the entry must not be kept (a missing include can appear without the script changing). */
+  cacheable: boolean;
 }
 
 export async function compileProject(input: ProjectInput): Promise<ProjectResult> {
@@ -70,55 +90,115 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   const libraries = librariesOf(all, input.config);
   const refused = refusedPaths(all, input.config);
   const files = all.filter((f) => !libraries.has(f.path) && !refused.has(f.path));
-  const results: Array<{ input: ScriptInput; result: CompileResult; module: string }> = [];
+  const tool = input.cache?.tool ?? '';
+  const project = projectKey(tool, input.config);
+  const outcomes: Outcome[] = [];
   for (const [index, f] of files.entries()) {
     input.onScript?.(index, files.length, f.path);
     if (input.signal) {
       await new Promise((resolve) => setImmediate(resolve)); // let a stop request in
       input.signal.throwIfAborted();
     }
-    const module = modulePathFor(input.config, f.path);
-    const options = {
-      path: f.path,
-      module,
-      minify: input.config.minify,
-      rules: input.config.rules,
-      readSource,
-      contract: contractFor(input.config, f.path),
-      rulesFor: (file: string) => contractFor(input.config, file).rules,
-    };
-    results.push({ input: f, module, result: compile(f.bytes, options) });
+    outcomes.push(await outcomeOf(f, input, project, readSource));
   }
 
   // A finding in an included file is found once per script that includes it: report it once.
-  const diagnostics: Diagnostic[] = [...refused.values(), ...dedupe(results.flatMap((r) => r.result.diagnostics))];
-  const collided = checkCollisions(results, diagnostics);
+  const diagnostics: Diagnostic[] = [...refused.values(), ...dedupe(outcomes.flatMap((o) => o.diagnostics))];
+  const collided = checkCollisions(outcomes, diagnostics);
+  const cache = emptyCache(tool);
+  const { outputs, scripts } = await emitOutputs(outcomes, collided, input, cache);
+  return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts, cache };
+}
 
+/** A script's outcome: its cache entry when that still holds, else a compile. */
+async function outcomeOf(f: ScriptInput, input: ProjectInput, project: string, readSource: ReadSource): Promise<Outcome> {
+  const module = modulePathFor(input.config, f.path);
+  const key = scriptKey(project, f.path, module, f.bytes);
+  const file = () => createSourceFile(f.path, f.bytes);
+  const hit = freshEntry(input.cache, f.path, key, readSource);
+  const onDisk = hit?.wrapper !== undefined ? input.previous?.get(module) : undefined;
+  // A script with an error has no wrapper to check; one without needs its wrapper on disk as remembered.
+  const failed = hit?.diagnostics.some((d) => d.severity === 'error');
+  if (hit && (failed ? hit.wrapper === undefined : onDisk !== undefined && hashOf(onDisk) === hit.wrapper)) {
+    return { input: f, module, ...hit, includes: hit.includes.map(([p]) => p), file, wrapper: onDisk, entry: hit, cacheable: true };
+  }
+  const options = {
+    path: f.path,
+    module,
+    minify: input.config.minify,
+    rules: input.config.rules,
+    readSource,
+    contract: contractFor(input.config, f.path),
+    rulesFor: (path: string) => contractFor(input.config, path).rules,
+  };
+  const { compile } = await compiler();
+  const result = compile(f.bytes, options);
+  const typeName = result.model?.typeName ?? pascalCase(result.name);
+  const includes: Array<[string, string]> = result.includes.map((p) => [p, hashOf(readSource(p) ?? '')]);
+  const entry: CachedScript = { key, includes, name: result.name, typeName, nameSpan: result.nameSpan, diagnostics: result.diagnostics };
+  const cacheable = !result.diagnostics.some((d) => d.rule === 'bad-include');
+  return { input: f, module, name: result.name, typeName, nameSpan: result.nameSpan, includes: result.includes, diagnostics: result.diagnostics, file: () => result.file, model: result.model, entry, cacheable };
+}
+
+/** Wrappers (new, reused or last good), the index and the runtime; fills the new cache. */
+async function emitOutputs(
+  outcomes: readonly Outcome[],
+  collided: ReadonlySet<string>,
+  input: ProjectInput,
+  cache: BuildCache,
+): Promise<{ outputs: Map<string, string>; scripts: ScriptSummary[] }> {
   const outputs = new Map<string, string>();
   const indexed: Array<Pick<WrapperModel, 'name' | 'typeName' | 'module'>> = [];
   const scripts: ScriptSummary[] = [];
-  for (const { input: f, result, module } of results) {
-    const summary: ScriptSummary = { path: f.path, name: result.name, module, includes: result.includes, status: 'failed' };
+  for (const o of outcomes) {
+    const summary: ScriptSummary = { path: o.input.path, name: o.name, module: o.module, includes: o.includes, status: 'failed' };
     scripts.push(summary);
-    if (result.model && !collided.has(f.path)) {
-      if (!input.lintOnly) outputs.set(module, await emitWrapper(result.model));
-      indexed.push(result.model);
+    const built = o.model !== undefined || o.wrapper !== undefined;
+    if (built && !collided.has(o.input.path)) {
+      const text = input.lintOnly ? undefined : (o.wrapper ?? (await (await emitter()).emitWrapper(o.model as WrapperModel)));
+      if (text !== undefined) {
+        outputs.set(o.module, text);
+        o.entry.wrapper = hashOf(text);
+      }
+      indexed.push({ name: o.name, typeName: o.typeName, module: o.module });
       summary.status = 'built';
     } else {
-      const last = input.previous?.get(module);
-      if (last !== undefined && !collided.has(f.path)) {
-        outputs.set(module, last);
-        indexed.push({ name: result.name, typeName: pascalCase(result.name), module });
+      const last = input.previous?.get(o.module);
+      if (last !== undefined && !collided.has(o.input.path)) {
+        outputs.set(o.module, last);
+        indexed.push({ name: o.name, typeName: o.typeName, module: o.module });
         summary.status = 'kept';
       }
     }
   }
+  // An entry is kept once it says everything a hit needs: the findings, and the wrapper's hash
+  // whenever the script has no error (not known when the wrapper was not emitted).
+  for (const o of outcomes) {
+    const failed = o.entry.diagnostics.some((d) => d.severity === 'error');
+    if (o.cacheable && (failed || o.entry.wrapper !== undefined)) cache.scripts[o.input.path] = o.entry;
+  }
   if (!input.lintOnly) {
-    outputs.set(INDEX_MODULE, await emitIndex(indexed));
+    outputs.set(INDEX_MODULE, await indexText(indexed, input, cache));
     outputs.set(RUNTIME_MODULE, emitRuntime(input.runtimeTemplate));
   }
-  return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts };
+  return { outputs, scripts };
 }
+
+/** The index: the one on disk when it lists the same wrappers as the cache remembers, else a new one. */
+async function indexText(indexed: ReadonlyArray<Pick<WrapperModel, 'name' | 'typeName' | 'module'>>, input: ProjectInput, cache: BuildCache): Promise<string> {
+  const key = hashOf(cache.tool, JSON.stringify(indexed.map((m) => [m.name, m.typeName, m.module]).sort()));
+  const onDisk = input.previous?.get(INDEX_MODULE);
+  const remembered = input.cache?.index;
+  const text = remembered?.key === key && onDisk !== undefined && hashOf(onDisk) === remembered.text ? onDisk : await (await emitter()).emitIndex(indexed);
+  cache.index = { key, text: hashOf(text) };
+  return text;
+}
+
+/** The compiler's phases (luaparse, the analysis), loaded when a script is not in the cache. */
+const compiler = () => import('./compile.js');
+
+/** ts-morph and prettier, loaded the first time something is emitted (a run that reuses every output never loads them). */
+const emitter = () => import('./codegen/emit-wrapper.js');
 
 /** RL009 for every file that cannot be read or whose path cannot give a wrapper. */
 function refusedPaths(files: readonly ScriptInput[], config: Config): Map<string, Diagnostic> {
@@ -160,20 +240,17 @@ const NAME_HINT =
   'give one script another ---@name; for a file you do not edit, set its name in the config: "contracts": [{ "files": "<path>", "name": "<identifier>" }]';
 
 /** RL004: two scripts whose wrapper names, exported names or output modules collide. */
-function checkCollisions(
-  results: ReadonlyArray<{ input: ScriptInput; result: CompileResult; module: string }>,
-  diagnostics: Diagnostic[],
-): Set<string> {
+function checkCollisions(results: readonly Outcome[], diagnostics: Diagnostic[]): Set<string> {
   const owners = new Map<string, string>();
   const reserved = new Map<string, string>([
     ...INDEX_EXPORTS.map((n): [string, string] => [n, 'which the index exports for redis-luagen itself']),
     ...WRAPPER_IMPORTS.map((n): [string, string] => [n, "which every wrapper module imports"]),
   ]);
   const collided = new Set<string>();
-  const report = (r: { input: ScriptInput; result: CompileResult }, message: string, hint: string) => {
+  const report = (r: Outcome, message: string, hint: string) => {
     collided.add(r.input.path);
-    const { start, end } = r.result.nameSpan;
-    diagnostics.push(makeDiagnostic(r.result.file, { rule: 'name-collision', start, end, message, hint }));
+    const { start, end } = r.nameSpan;
+    diagnostics.push(makeDiagnostic(r.file(), { rule: 'name-collision', start, end, message, hint }));
   };
   for (const r of results) {
     const moduleKey = `module:${r.module.toLowerCase()}`;
@@ -184,28 +261,28 @@ function checkCollisions(
     } else {
       owners.set(moduleKey, r.input.path);
     }
-    for (const name of exportedNames(r.result.name)) {
+    for (const name of exportedNames(r.name)) {
       const taken = reserved.get(name);
       if (taken) {
-        report(r, `the wrapper '${r.result.name}' would export '${name}', ${taken}`, 'add ---@name with another identifier');
+        report(r, `the wrapper '${r.name}' would export '${name}', ${taken}`, 'add ---@name with another identifier');
         break;
       }
       const owner = owners.get(`name:${name}`);
       if (owner !== undefined && owner !== r.input.path) {
-        report(r, `the wrapper '${r.result.name}' would export '${name}', which ${owner} exports too`, NAME_HINT);
+        report(r, `the wrapper '${r.name}' would export '${name}', which ${owner} exports too`, NAME_HINT);
         break;
       }
     }
-    for (const name of exportedNames(r.result.name)) if (!owners.has(`name:${name}`)) owners.set(`name:${name}`, r.input.path);
+    for (const name of exportedNames(r.name)) if (!owners.has(`name:${name}`)) owners.set(`name:${name}`, r.input.path);
   }
   // Report the first owner of a colliding name too, so both files show the problem.
   for (const r of results) {
     if (collided.has(r.input.path)) continue;
     for (const other of results) {
       if (other === r || !collided.has(other.input.path)) continue;
-      const clash = exportedNames(r.result.name).some((n) => exportedNames(other.result.name).includes(n)) || r.module.toLowerCase() === other.module.toLowerCase();
+      const clash = exportedNames(r.name).some((n) => exportedNames(other.name).includes(n)) || r.module.toLowerCase() === other.module.toLowerCase();
       if (clash) {
-        report(r, `the wrapper '${r.result.name}' (${r.module}) collides with ${other.input.path}`, NAME_HINT);
+        report(r, `the wrapper '${r.name}' (${r.module}) collides with ${other.input.path}`, NAME_HINT);
         break;
       }
     }

@@ -1,7 +1,8 @@
 // The phases of redis-luagen, in order. Each hands the next plain data; only cli/, watch/,
 // io/ and config/ touch files, the terminal or the process.
 //
-//   bytes ──encoding──▶ RL005                      parse/encoding.ts
+//   bytes ──cache─────▶ an unchanged script's findings and wrapper, as remembered   cache/
+//         ──encoding──▶ RL005                      parse/encoding.ts
 //         ──shebang───▶ flags | RL003               parse/shebang.ts
 //         ──parse─────▶ Lua AST + comments | RL001  parse/parse-lua.ts (+ lua-syntax.ts)
 //         ──levels────▶ Lua's 200 levels | RL001, a tree too deep to check | RL010   parse/limits/

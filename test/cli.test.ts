@@ -2,37 +2,14 @@
 // changed, atomic writes, stale output removal, check's drift detection, every format,
 // config errors. One test runs the real bin in a child process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { cli, project } from './support/temp-project.js';
 import { expectGolden } from './support/golden.js';
 
 const REPO = join(import.meta.dirname, '..');
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'redis-luagen-cli-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false });
-  return { code, stdout, stderr };
-}
-
 const GET = '---@key k\n---@return string?\nreturn redis.call("GETDEL", KEYS[1])\n';
 const INCR = '---@key counter\n---@arg by integer\n---@return integer\nreturn redis.call("INCRBY", KEYS[1], ARGV[1])\n';
 // could-be-read-only (an info) is off so that the small scripts below report only what each test is about.
@@ -90,7 +67,7 @@ describe('build', () => {
     const first = await cli(dir, 'build');
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/^redis-luagen: 2 scripts, 4 written, 0 unchanged, 0 removed in gen, 0 errors, 0 warnings in \d+ ms\n$/);
-    expect(listFiles(join(dir, 'gen'))).toEqual(['counters/incr.ts', 'get-value.ts', 'index.ts', 'redis-luagen-runtime.ts']);
+    expect(listFiles(join(dir, 'gen'))).toEqual(['.redis-luagen-cache.json', 'counters/incr.ts', 'get-value.ts', 'index.ts', 'redis-luagen-runtime.ts']);
 
     const mtime = statSync(join(dir, 'gen/get-value.ts')).mtimeMs;
     const second = await cli(dir, 'build');
@@ -105,7 +82,7 @@ describe('build', () => {
     writeFileSync(join(dir, 'gen/notes.ts'), '// my own file, not generated\n');
     const fourth = await cli(dir, 'build');
     expect(fourth.stderr).toContain('1 written, 2 unchanged, 1 removed');
-    expect(listFiles(join(dir, 'gen'))).toEqual(['get-value.ts', 'index.ts', 'notes.ts', 'redis-luagen-runtime.ts']);
+    expect(listFiles(join(dir, 'gen'))).toEqual(['.redis-luagen-cache.json', 'get-value.ts', 'index.ts', 'notes.ts', 'redis-luagen-runtime.ts']);
     expect(readFileSync(join(dir, 'gen/index.ts'), 'utf8')).not.toContain('incr');
   });
 
@@ -142,9 +119,9 @@ describe('build', () => {
       'other/b.lua': INCR,
     });
     expect((await cli(dir, 'build', 'scripts', '--out', 'out')).code).toBe(0);
-    expect(listFiles(join(dir, 'out'))).toEqual(['index.ts', 'redis-luagen-runtime.ts', 'scripts/a.ts']);
+    expect(listFiles(join(dir, 'out'))).toEqual(['.redis-luagen-cache.json', 'index.ts', 'redis-luagen-runtime.ts', 'scripts/a.ts']);
     expect((await cli(dir, 'build')).code).toBe(0);
-    expect(listFiles(join(dir, 'from-pkg'))).toEqual(['index.ts', 'other/b.ts', 'redis-luagen-runtime.ts', 'scripts/a.ts']);
+    expect(listFiles(join(dir, 'from-pkg'))).toEqual(['.redis-luagen-cache.json', 'index.ts', 'other/b.ts', 'redis-luagen-runtime.ts', 'scripts/a.ts']);
   });
 
   it('reports RL004 for two scripts with one wrapper name, on both files', async () => {

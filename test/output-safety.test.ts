@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { GENERATED_MARKER } from '../src/codegen/emit-wrapper.js';
+import { GENERATED_MARKER } from '../src/codegen/names.js';
 
 const OK = '---@key k\n---@return integer\nreturn redis.call("INCR", KEYS[1])\n';
 const LOOKS_GENERATED = `${GENERATED_MARKER}\nexport const x = 1;\n`;

@@ -5,17 +5,14 @@
 import { parseArgs } from 'node:util';
 import { join, relative, resolve, sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { compile, type MinifyMode } from '../compile.js';
+import type { MinifyMode } from '../compile.js';
 import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
 import { ConfigError } from '../config/config.js';
 import { loadConfig, PathError, readPackageFile, readProjectFile, readRuntimeTemplate, removePendingTemps } from '../io/files.js';
 import { compileProject } from '../compile-project.js';
 import { driftDiagnostics, runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
-import { startWatch } from '../watch/watch.js';
 import { COMMANDS, commandHelp, suggestion } from './help.js';
-import { init } from './init.js';
-import { rulePage, ruleText } from '../analyze/rules-doc.js';
 import { RULES, ruleByCode } from '../diagnostics/codes.js';
 
 export { HELP } from './help.js';
@@ -130,10 +127,18 @@ export function summaryLine(run: ProjectRun, ms: number, extra: string[]): strin
   return `redis-luagen: ${parts.join(', ')} in ${Math.round(ms)} ms\n`;
 }
 
+/**
+ * The rule pages (for SARIF's rule help and explain). They pull in every rule, so they are
+ * loaded only by the commands that print them, before the first print.
+ */
+let ruleDocs: typeof import('../analyze/rules-doc.js') | undefined;
+
 function printDiagnostics(run: Pick<ProjectRun, 'diagnostics' | 'sources'>, p: Pick<Parsed, 'format' | 'quiet'>, io: CliIO): void {
   const list = p.quiet ? run.diagnostics.filter((d) => d.severity === 'error') : run.diagnostics;
   if (p.format === 'json' || p.format === 'sarif') {
-    io.stdout(render(p.format, list, { toolVersion: version(), ruleHelp: (code) => ({ text: ruleText(code), markdown: rulePage(code) }) }));
+    const docs = ruleDocs;
+    const ruleHelp = docs && ((code: string) => ({ text: docs.ruleText(code), markdown: docs.rulePage(code) }));
+    io.stdout(render(p.format, list, { toolVersion: version(), ...(ruleHelp ? { ruleHelp } : {}) }));
     return;
   }
   const text = render(p.format, list, { sources: run.sources, color: io.color });
@@ -250,6 +255,7 @@ async function minify(p: Parsed, io: CliIO): Promise<number> {
     io.stderr(`redis-luagen: cannot read ${path}\n`);
     return 2;
   }
+  const { compile } = await import('../compile.js');
   const result = compile(bytes, { path, minify: p.mode });
   const input = result.diagnostics.filter((d) => d.severity === 'error' && ['RL001', 'RL003', 'RL005'].includes(d.code));
   if (input.length) {
@@ -261,7 +267,8 @@ async function minify(p: Parsed, io: CliIO): Promise<number> {
 }
 
 /** A rule's page, by code or name (as rustc --explain). */
-function explain(which: string, io: CliIO): number {
+async function explain(which: string, io: CliIO): Promise<number> {
+  const { rulePage } = await import('../analyze/rules-doc.js');
   const info = ruleByCode(which.toUpperCase()) ?? Object.values(RULES).find((r) => r.rule === which);
   if (!info) {
     const known = Object.values(RULES).flatMap((r) => [r.code, r.rule]);
@@ -273,6 +280,7 @@ function explain(which: string, io: CliIO): number {
 }
 
 async function initCommand(io: CliIO): Promise<number> {
+  const { init } = await import('./init.js');
   const r = await init(io.cwd);
   if ('exists' in r) {
     io.stderr(`redis-luagen: ${r.exists} exists already: init writes nothing over it\n`);
@@ -291,6 +299,7 @@ function watchPrefix(changed: readonly string[]): string {
 
 async function watch(p: Parsed, io: CliIO): Promise<number> {
   io.onWatchStart?.();
+  const { startWatch } = await import('../watch/watch.js');
   const watcher = await startWatch(p.run, {
     stop: io.untilStopped,
     onBuild: (event) => {
@@ -325,13 +334,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return 0;
   }
   if (parsed.color !== undefined) io = { ...io, color: parsed.color };
+  if (parsed.format === 'sarif') ruleDocs ??= await import('../analyze/rules-doc.js');
   try {
     if (parsed.command === 'check' && parsed.run.paths?.length === 1 && parsed.run.paths[0] === '-') return await checkStdin(parsed, io);
     if (parsed.command === 'build') return await build(parsed, io);
     if (parsed.command === 'check') return await check(parsed, io);
     if (parsed.command === 'minify') return await minify(parsed, io);
     if (parsed.command === 'init') return await initCommand(io);
-    if (parsed.command === 'explain') return explain(parsed.run.paths?.[0] as string, io);
+    if (parsed.command === 'explain') return await explain(parsed.run.paths?.[0] as string, io);
     return await watch(parsed, io);
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { compileProject, type ProjectResult } from '../compile-project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { RULES } from '../diagnostics/codes.js';
-import { INDEX_MODULE, RUNTIME_MODULE } from '../codegen/emit-wrapper.js';
+import { INDEX_MODULE, RUNTIME_MODULE } from '../codegen/names.js';
 import {
   checkOutDir,
   findGiven,
@@ -13,6 +13,7 @@ import {
   loadConfig,
   PathError,
   writeOutputs,
+  writeOwnFile,
   type WriteReport,
   readGenerated,
   readProjectFile,
@@ -21,6 +22,8 @@ import {
   resolveOutDir,
   type LoadedConfig,
 } from '../io/files.js';
+import { CACHE_FILE, cacheFrom, readCacheText, toolFingerprint } from '../io/cache-file.js';
+import { emptyCache, serializeCache, type BuildCache } from '../cache/script-cache.js';
 
 export interface RunOptions {
   cwd: string;
@@ -33,6 +36,13 @@ export interface RunOptions {
   onScript?: (index: number, total: number, path: string) => void;
   /** Findings only: nothing is generated, so nothing can be written or compared. */
   lintOnly?: boolean;
+}
+
+/** What a run remembers for the next (watch keeps it in memory instead of reading the file). */
+export interface Remembered {
+  cache: BuildCache;
+  /** The cache file's text on disk, to write it only when it changed. */
+  text: string | undefined;
 }
 
 export interface ProjectRun {
@@ -49,9 +59,11 @@ export interface ProjectRun {
   diagnostics: Diagnostic[];
   /** Source text by cwd-relative path, for code frames. */
   sources: Map<string, string>;
+  /** The cache file as this run found it. */
+  cacheText: string | undefined;
 }
 
-export async function runProject(options: RunOptions, loaded?: LoadedConfig): Promise<ProjectRun> {
+export async function runProject(options: RunOptions, loaded?: LoadedConfig, remembered?: Remembered): Promise<ProjectRun> {
   const config = loaded ?? (await loadConfig(options.cwd, options.config));
   const outDir = resolveOutDir(config, options.cwd, options.out);
   const given = options.paths?.length ? await findGiven(config, options.cwd, options.paths) : undefined;
@@ -60,6 +72,8 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig): Pr
   checkOutDir(config, outDir, paths);
   const files = await readScripts(config.root, paths);
   const existing = await readGenerated(outDir);
+  const cacheText = remembered ? remembered.text : await readCacheText(outDir);
+  const cache = remembered?.cache ?? cacheFrom(cacheText) ?? emptyCache(toolFingerprint());
   const included = new Map<string, Uint8Array>();
   const readSource = (path: string) => {
     const bytes = readProjectFile(config.root, path);
@@ -75,6 +89,7 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig): Pr
     signal: options.signal,
     onScript: options.onScript,
     lintOnly: options.lintOnly,
+    cache,
   });
   const toCwd = (p: string) => relative(options.cwd, join(config.root, p)).split('\\').join('/');
   const sources = new Map<string, string>();
@@ -84,7 +99,7 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig): Pr
   const selection = given ? select(result, new Set(given)) : undefined;
   const shown = selection ? result.diagnostics.filter((d) => selection.files.has(d.file)) : result.diagnostics;
   const diagnostics = shown.map((d) => ({ ...d, file: toCwd(d.file) }));
-  return { loaded: config, outDir, result, existing, diagnostics, sources, selected: selection?.outputs };
+  return { loaded: config, outDir, result, existing, diagnostics, sources, selected: selection?.outputs, cacheText };
 }
 
 /** What a run narrowed to some scripts shows and writes: their files (and includes) and outputs. */
@@ -96,12 +111,17 @@ function select(result: ProjectResult, given: ReadonlySet<string>): { files: Set
   };
 }
 
-/** Writes a run's outputs: all of them, or only the selected ones (then nothing is removed). */
-export function writeRun(run: ProjectRun): Promise<WriteReport> {
+/**
+ * Writes a run's outputs: all of them, or only the selected ones (then nothing is removed);
+ * then the cache, when it changed. Returns the report and what the next run may reuse.
+ */
+export async function writeRun(run: ProjectRun): Promise<WriteReport & { remembered: Remembered }> {
   const selected = run.selected;
-  if (!selected) return writeOutputs(run.outDir, run.result.outputs, run.existing);
-  const outputs = new Map([...run.result.outputs].filter(([path]) => selected.has(path)));
-  return writeOutputs(run.outDir, outputs, run.existing, { remove: false });
+  const outputs = selected ? new Map([...run.result.outputs].filter(([path]) => selected.has(path))) : run.result.outputs;
+  const report = await writeOutputs(run.outDir, outputs, run.existing, { remove: !selected });
+  const text = serializeCache(run.result.cache);
+  if (text !== run.cacheText) await writeOwnFile(run.outDir, CACHE_FILE, text);
+  return { ...report, remembered: { cache: run.result.cache, text } };
 }
 
 /**

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 import { CONFIG_FILE, ConfigError, DEFAULT_CONFIG, parseConfigText, type Config } from '../config/config.js';
-import { GENERATED_MARKER } from '../codegen/emit-wrapper.js';
+import { GENERATED_MARKER } from '../codegen/names.js';
 import type { ScriptInput } from '../compile-project.js';
 
 export interface LoadedConfig {
@@ -121,15 +121,15 @@ export function readProjectFile(root: string, path: string): Uint8Array | undefi
 
 /** The scripts' bytes; a file that cannot be read (gone, a name that is not UTF-8) says why instead. */
 export async function readScripts(root: string, paths: readonly string[]): Promise<ScriptInput[]> {
-  return Promise.all(
-    paths.map(async (path): Promise<ScriptInput> => {
-      try {
-        return { path, bytes: new Uint8Array(await readFile(join(root, path))) };
-      } catch (e) {
-        return { path, bytes: new Uint8Array(), unreadable: (e as NodeJS.ErrnoException).code ?? String(e) };
-      }
-    }),
-  );
+  // Read one after another, synchronously: for many small files this is several times faster
+  // than as many parallel promises through the thread pool.
+  return paths.map((path): ScriptInput => {
+    try {
+      return { path, bytes: new Uint8Array(readFileSync(join(root, path))) };
+    } catch (e) {
+      return { path, bytes: new Uint8Array(), unreadable: (e as NodeJS.ErrnoException).code ?? String(e) };
+    }
+  });
 }
 
 /** Generated files under `outDir` (those that start with the redis-luagen marker), by relative path. */
@@ -147,7 +147,7 @@ export async function readGenerated(outDir: string): Promise<Map<string, string>
       // Dirents do not follow symbolic links: a linked folder or file is never read or removed.
       if (e.isDirectory() && e.name !== 'node_modules') await visit(abs);
       else if (e.isFile() && e.name.endsWith('.ts') && !e.name.startsWith('.')) {
-        const text = await readFile(abs, 'utf8');
+        const text = readFileSync(abs, 'utf8'); // synchronous: see readScripts
         if (text.startsWith(GENERATED_MARKER)) found.set(toPosix(relative(outDir, abs)), text);
       }
     }
@@ -198,6 +198,12 @@ export async function writeOutputs(
     await removeEmptyParents(outDir, dirname(join(outDir, path)));
   }
   return report;
+}
+
+/** Writes one file of the output folder that is not a generated module (the build cache), atomically. */
+export async function writeOwnFile(outDir: string, path: string, text: string): Promise<void> {
+  await refuseLinks(outDir, path);
+  await writeAtomic(join(outDir, path), text);
 }
 
 /** Every folder between the output folder and `path` must be a real folder, not a link elsewhere. */

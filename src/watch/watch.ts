@@ -8,7 +8,7 @@ import { relative, resolve, sep } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import { loadConfig, resolveOutDir, type LoadedConfig, type WriteReport } from '../io/files.js';
-import { runProject, writeRun, type ProjectRun, type RunOptions } from '../cli/run-project.js';
+import { runProject, writeRun, type ProjectRun, type Remembered, type RunOptions } from '../cli/run-project.js';
 
 export type BuildEvent =
   | { kind: 'built'; run: ProjectRun; report: WriteReport; ms: number; /** Paths (relative to the working directory) whose change started this build; empty for the first. */ changed: string[] }
@@ -49,12 +49,16 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
   /** Paths changed since the last build started. */
   let changed = new Set<string>();
 
+  /** What the last build can tell the next: unchanged scripts are not compiled again. */
+  let remembered: Remembered | undefined;
+
   const buildOnce = async (because: string[] = []): Promise<void> => {
     const started = performance.now();
     try {
-      const project = await runProject(run, loaded);
+      const project = await runProject(run, loaded, remembered);
       dependencies = new Set(project.result.scripts.flatMap((s) => s.includes));
       const report = await writeRun(project);
+      remembered = report.remembered;
       options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started, changed: because });
     } catch (e) {
       if (!stopping.signal.aborted) options.onBuild({ kind: 'error', error: e as Error });
