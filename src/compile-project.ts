@@ -12,7 +12,7 @@ import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { makeDiagnostic } from './diagnostics/report.js';
 import { emitRuntime, exportedNames, INDEX_EXPORTS, INDEX_MODULE, RUNTIME_MODULE, WRAPPER_IMPORTS } from './codegen/names.js';
 import { pascalCase, type WrapperModel } from './codegen/wrapper-model.js';
-import { emptyCache, freshEntry, hashOf, projectKey, scriptKey, type BuildCache, type CachedScript } from './cache/script-cache.js';
+import { emptyCache, freshEntry, hashOf, hashOfText, projectKey, scriptKey, type BuildCache, type CachedScript } from './cache/script-cache.js';
 
 export interface ScriptInput {
   /** Path relative to the project root, with / separators. */
@@ -119,7 +119,7 @@ async function outcomeOf(f: ScriptInput, input: ProjectInput, project: string, r
   const onDisk = hit?.wrapper !== undefined ? input.previous?.get(module) : undefined;
   // A script with an error has no wrapper to check; one without needs its wrapper on disk as remembered.
   const failed = hit?.diagnostics.some((d) => d.severity === 'error');
-  if (hit && (failed ? hit.wrapper === undefined : onDisk !== undefined && hashOf(onDisk) === hit.wrapper)) {
+  if (hit && (failed ? hit.wrapper === undefined : onDisk !== undefined && hashOfText(onDisk) === hit.wrapper)) {
     return { input: f, module, ...hit, includes: hit.includes.map(([p]) => p), file, wrapper: onDisk, entry: hit, cacheable: true };
   }
   const options = {
@@ -158,7 +158,7 @@ async function emitOutputs(
       const text = input.lintOnly ? undefined : (o.wrapper ?? (await (await emitter()).emitWrapper(o.model as WrapperModel)));
       if (text !== undefined) {
         outputs.set(o.module, text);
-        o.entry.wrapper = hashOf(text);
+        o.entry.wrapper = hashOfText(text);
       }
       indexed.push({ name: o.name, typeName: o.typeName, module: o.module });
       summary.status = 'built';
@@ -189,8 +189,8 @@ async function indexText(indexed: ReadonlyArray<Pick<WrapperModel, 'name' | 'typ
   const key = hashOf(cache.tool, JSON.stringify(indexed.map((m) => [m.name, m.typeName, m.module]).sort()));
   const onDisk = input.previous?.get(INDEX_MODULE);
   const remembered = input.cache?.index;
-  const text = remembered?.key === key && onDisk !== undefined && hashOf(onDisk) === remembered.text ? onDisk : await (await emitter()).emitIndex(indexed);
-  cache.index = { key, text: hashOf(text) };
+  const text = remembered?.key === key && onDisk !== undefined && hashOfText(onDisk) === remembered.text ? onDisk : await (await emitter()).emitIndex(indexed);
+  cache.index = { key, text: hashOfText(text) };
   return text;
 }
 
@@ -276,10 +276,10 @@ function checkCollisions(results: readonly Outcome[], diagnostics: Diagnostic[])
     for (const name of exportedNames(r.name)) if (!owners.has(`name:${name}`)) owners.set(`name:${name}`, r.input.path);
   }
   // Report the first owner of a colliding name too, so both files show the problem.
+  const reported = results.filter((r) => collided.has(r.input.path));
   for (const r of results) {
     if (collided.has(r.input.path)) continue;
-    for (const other of results) {
-      if (other === r || !collided.has(other.input.path)) continue;
+    for (const other of reported) {
       const clash = exportedNames(r.name).some((n) => exportedNames(other.name).includes(n)) || r.module.toLowerCase() === other.module.toLowerCase();
       if (clash) {
         report(r, `the wrapper '${r.name}' (${r.module}) collides with ${other.input.path}`, NAME_HINT);

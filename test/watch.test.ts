@@ -94,4 +94,26 @@ describe('watch', () => {
     await until(() => wrapper().includes('redis.call("GETDEL"'), 'the wrapper to follow the included file');
     expect(events.length).toBeGreaterThan(1);
   });
+
+  it('reads again each script it is told changed, and rewrites a wrapper edited by hand on the next build', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'redis-luagen-watch-'));
+    mkdirSync(join(dir, 'lua'));
+    writeFileSync(join(dir, 'redis-luagen.config.json'), JSON.stringify({ include: ['lua/*.lua'], rootDir: 'lua', outDir: 'gen' }));
+    writeFileSync(join(dir, 'lua/get-value.lua'), GET);
+    writeFileSync(join(dir, 'lua/other.lua'), GET);
+    const events: BuildEvent[] = [];
+    watcher = await startWatch({ cwd: dir }, { onBuild: (e) => events.push(e), debounceMs: 20 });
+    const wrapper = (name: string) => readFileSync(join(dir, `gen/${name}.ts`), 'utf8');
+    // Edits one after another, each of the same size: every one reaches the wrapper.
+    for (const word of ['first', 'again', 'third']) {
+      writeFileSync(join(dir, 'lua/get-value.lua'), GET.replace('string?', `string? ${word}`));
+      await until(() => wrapper('get-value').includes(word), `the edit '${word}'`);
+    }
+    // The output folder is not watched: a wrapper edited there is put right by the next build.
+    const good = wrapper('other');
+    writeFileSync(join(dir, 'gen/other.ts'), good.replace('GETDEL', 'DEL'));
+    writeFileSync(join(dir, 'lua/get-value.lua'), GET);
+    await until(() => wrapper('other') === good, 'the hand-edited wrapper to be rewritten');
+    expect(wrapper('get-value')).not.toContain('third');
+  });
 });

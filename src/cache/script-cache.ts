@@ -39,6 +39,22 @@ export function hashOf(...parts: ReadonlyArray<string | Uint8Array>): string {
   return h.digest('hex');
 }
 
+/**
+ * hashOf for a whole text, remembered: watch hashes the same thousand wrappers on every
+ * rebuild, and looking a string up costs far less than hashing it again.
+ */
+const textHashes = new Map<string, string>();
+
+export function hashOfText(text: string): string {
+  let hash = textHashes.get(text);
+  if (hash === undefined) {
+    if (textHashes.size >= 8192) textHashes.clear();
+    hash = hashOf(text);
+    textHashes.set(text, hash);
+  }
+  return hash;
+}
+
 export function emptyCache(tool: string): BuildCache {
   return { version: CACHE_VERSION, tool, scripts: {} };
 }

@@ -22,6 +22,7 @@ import {
   resolveOutDir,
   type LoadedConfig,
 } from '../io/files.js';
+import type { FileMemo } from '../io/file-memo.js';
 import { CACHE_FILE, cacheFrom, readCacheText, toolFingerprint } from '../io/cache-file.js';
 import { emptyCache, serializeCache, type BuildCache } from '../cache/script-cache.js';
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   onScript?: (index: number, total: number, path: string) => void;
   /** Findings only: nothing is generated, so nothing can be written or compared. */
   lintOnly?: boolean;
+  /** Reads scripts and generated files through this memo (watch keeps one across rebuilds). */
+  memo?: FileMemo;
 }
 
 /** What a run remembers for the next (watch keeps it in memory instead of reading the file). */
@@ -57,7 +60,7 @@ export interface ProjectRun {
   existing: Map<string, string>;
   /** Diagnostics with `file` relative to the working directory. */
   diagnostics: Diagnostic[];
-  /** Source text by cwd-relative path, for code frames. */
+  /** Source text by cwd-relative path of the files with a finding, for code frames. */
   sources: Map<string, string>;
   /** The cache file as this run found it. */
   cacheText: string | undefined;
@@ -70,12 +73,13 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig, rem
   const paths = [...new Set([...(await findScripts(config)), ...(given ?? [])])].sort();
   if (!paths.length) throw new PathError(`no script matches include ${JSON.stringify(config.config.include)}${config.file ? ` (${relative(options.cwd, config.file)})` : ''}: nothing to build`);
   checkOutDir(config, outDir, paths);
-  const files = await readScripts(config.root, paths);
-  const existing = await readGenerated(outDir);
+  const files = await readScripts(config.root, paths, options.memo);
+  const existing = await readGenerated(outDir, options.memo);
   const cacheText = remembered ? remembered.text : await readCacheText(outDir);
   const cache = remembered?.cache ?? cacheFrom(cacheText) ?? emptyCache(toolFingerprint());
   const included = new Map<string, Uint8Array>();
   const readSource = (path: string) => {
+    if (included.has(path)) return included.get(path); // read once per run, however many scripts include it
     const bytes = readProjectFile(config.root, path);
     if (bytes) included.set(path, bytes);
     return bytes;
@@ -92,8 +96,11 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig, rem
     cache,
   });
   const toCwd = (p: string) => relative(options.cwd, join(config.root, p)).split('\\').join('/');
+  // Only the files a finding is in are shown (as code frames): decode only those.
+  const shownFiles = new Set(result.diagnostics.map((d) => d.file));
   const sources = new Map<string, string>();
   for (const f of [...files, ...[...included].map(([path, bytes]) => ({ path, bytes }))]) {
+    if (!shownFiles.has(f.path)) continue;
     sources.set(toCwd(f.path), typeof f.bytes === 'string' ? f.bytes : new TextDecoder().decode(f.bytes));
   }
   const selection = given ? select(result, new Set(given)) : undefined;

@@ -9,6 +9,7 @@ import { glob } from 'tinyglobby';
 import { CONFIG_FILE, ConfigError, DEFAULT_CONFIG, parseConfigText, type Config } from '../config/config.js';
 import { GENERATED_MARKER } from '../codegen/names.js';
 import type { ScriptInput } from '../compile-project.js';
+import type { FileMemo } from './file-memo.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -120,12 +121,13 @@ export function readProjectFile(root: string, path: string): Uint8Array | undefi
 }
 
 /** The scripts' bytes; a file that cannot be read (gone, a name that is not UTF-8) says why instead. */
-export async function readScripts(root: string, paths: readonly string[]): Promise<ScriptInput[]> {
+export async function readScripts(root: string, paths: readonly string[], memo?: FileMemo): Promise<ScriptInput[]> {
   // Read one after another, synchronously: for many small files this is several times faster
   // than as many parallel promises through the thread pool.
+  const read = (abs: string) => (memo ? memo.readBytes(abs) : new Uint8Array(readFileSync(abs)));
   return paths.map((path): ScriptInput => {
     try {
-      return { path, bytes: new Uint8Array(readFileSync(join(root, path))) };
+      return { path, bytes: read(join(root, path)) };
     } catch (e) {
       return { path, bytes: new Uint8Array(), unreadable: (e as NodeJS.ErrnoException).code ?? String(e) };
     }
@@ -133,7 +135,7 @@ export async function readScripts(root: string, paths: readonly string[]): Promi
 }
 
 /** Generated files under `outDir` (those that start with the redis-luagen marker), by relative path. */
-export async function readGenerated(outDir: string): Promise<Map<string, string>> {
+export async function readGenerated(outDir: string, memo?: FileMemo): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const visit = async (dir: string): Promise<void> => {
     let entries;
@@ -147,7 +149,7 @@ export async function readGenerated(outDir: string): Promise<Map<string, string>
       // Dirents do not follow symbolic links: a linked folder or file is never read or removed.
       if (e.isDirectory() && e.name !== 'node_modules') await visit(abs);
       else if (e.isFile() && e.name.endsWith('.ts') && !e.name.startsWith('.')) {
-        const text = readFileSync(abs, 'utf8'); // synchronous: see readScripts
+        const text = memo ? memo.readText(abs) : readFileSync(abs, 'utf8'); // synchronous: see readScripts
         if (text.startsWith(GENERATED_MARKER)) found.set(toPosix(relative(outDir, abs)), text);
       }
     }

@@ -8,6 +8,7 @@ import { relative, resolve, sep } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import { loadConfig, resolveOutDir, type LoadedConfig, type WriteReport } from '../io/files.js';
+import { FileMemo } from '../io/file-memo.js';
 import { runProject, writeRun, type ProjectRun, type Remembered, type RunOptions } from '../cli/run-project.js';
 
 export type BuildEvent =
@@ -29,10 +30,13 @@ export interface Watcher {
 }
 
 export async function startWatch(given: RunOptions, options: WatchOptions): Promise<Watcher> {
-  const debounceMs = options.debounceMs ?? 80;
+  // Long enough to take an editor's save (write, rename) or a checkout as one change; short
+  // enough to leave most of the 100 ms between a save and the wrapper on disk to the build.
+  const debounceMs = options.debounceMs ?? 20;
   const stopping = new AbortController();
   void options.stop?.then(() => stopping.abort());
-  const run: RunOptions = { ...given, signal: stopping.signal };
+  const memo = new FileMemo();
+  const run: RunOptions = { ...given, signal: stopping.signal, memo };
   let loaded: LoadedConfig = await loadConfig(run.cwd, run.config);
   const root = loaded.root;
   let timer: NodeJS.Timeout | undefined;
@@ -107,6 +111,7 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
     return picomatch(loaded.config.include)(rel) && !(loaded.config.exclude.length && picomatch(loaded.config.exclude)(rel));
   };
   const onChange = (path: string): void => {
+    memo.forget([resolve(path)]);
     if (isConfig(path) || matchesScript(path)) changed.add(relative(run.cwd, resolve(path)).split(sep).join('/'));
     if (isConfig(path)) {
       reloadPending = true;
@@ -119,6 +124,7 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
   await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   building = buildOnce();
   await building;
+  void warmUp();
 
   return {
     root,
@@ -133,4 +139,15 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
       await watcher.close();
     },
   };
+}
+
+/**
+ * A first build served from the cache loaded neither the compiler nor the emitter, and the
+ * first wrapper a process formats costs ten times the next. Pay both now, in the background,
+ * so that the first edit does not wait for them.
+ */
+async function warmUp(): Promise<void> {
+  const [{ compile }, { emitWrapper }] = await Promise.all([import('../compile.js'), import('../codegen/emit-wrapper.js')]);
+  const warm = compile('---@key k\n---@arg v string\n---@return integer\nreturn redis.call("SETNX", KEYS[1], ARGV[1])\n', { path: 'warm-up.lua' });
+  if (warm.model) await emitWrapper(warm.model);
 }
