@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { numberOption } from './options.js';
-import { writeProject, type Project } from './speed/project.js';
+import { writeProject, type Project } from '../test/support/synthetic-project.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const BIN = join(REPO, 'bin/redis-luagen.js');

@@ -5,13 +5,15 @@
 // is given, that last good output is kept (and stays in the index).
 
 import { modulePathFor, pathProblem } from './config/script-path.js';
-import { createSourceFile, type SourceFile } from './source/source-file.js';
+import { createSourceFile } from './source/source-file.js';
 import { contractFor, type Config } from './config/config.js';
 import { includeLines, resolveInclude, type ReadSource } from './compose/compose-script.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { makeDiagnostic } from './diagnostics/report.js';
 import { emitRuntime, exportedNames, INDEX_EXPORTS, INDEX_MODULE, RUNTIME_MODULE, WRAPPER_IMPORTS } from './codegen/names.js';
-import { pascalCase, type WrapperModel } from './codegen/wrapper-model.js';
+import type { WrapperModel } from './codegen/wrapper-model.js';
+import type { FreshJob, FreshScript } from './project/compile-fresh.js';
+import { compileInWorkers, workerCount } from './project/workers.js';
 import { emptyCache, freshEntry, hashOf, hashOfText, projectKey, scriptKey, type BuildCache, type CachedScript } from './cache/script-cache.js';
 
 export interface ScriptInput {
@@ -60,6 +62,8 @@ export interface ProjectResult {
   scripts: ScriptSummary[];
   /** What this run can tell the next one (given back as `cache`). */
   cache: BuildCache;
+  /** How the scripts were had: compiled (on how many worker threads; 0: this thread) or from the cache. */
+  compiled: { scripts: number; workers: number; cached: number };
 }
 
 /** One script's compile outcome: fresh from compile(), or taken from the cache. */
@@ -71,11 +75,9 @@ interface Outcome {
   nameSpan: { start: number; end: number };
   includes: string[];
   diagnostics: Diagnostic[];
-  /** The script as a SourceFile (for a diagnostic on its name). */
-  file: () => SourceFile;
-  /** A new model to emit (fresh compile without error). */
-  model?: WrapperModel;
-  /** The wrapper already on disk, still what the script gives (cache hit). */
+  /** The script has no error: it gets a wrapper. */
+  built: boolean;
+  /** Its wrapper's text: new, or the one on disk that is still what the script gives (cache hit). */
   wrapper?: string;
   /** The cache entry it came from, or the one to make once its wrapper is known. */
   entry: CachedScript;
@@ -92,52 +94,89 @@ export async function compileProject(input: ProjectInput): Promise<ProjectResult
   const files = all.filter((f) => !libraries.has(f.path) && !refused.has(f.path));
   const tool = input.cache?.tool ?? '';
   const project = projectKey(tool, input.config);
-  const outcomes: Outcome[] = [];
-  for (const [index, f] of files.entries()) {
-    input.onScript?.(index, files.length, f.path);
-    if (input.signal) {
-      await new Promise((resolve) => setImmediate(resolve)); // let a stop request in
-      input.signal.throwIfAborted();
-    }
-    outcomes.push(await outcomeOf(f, input, project, readSource));
-  }
+  const keyed = files.map((f) => {
+    const module = modulePathFor(input.config, f.path);
+    return { f, module, key: scriptKey(project, f.path, module, f.bytes) };
+  });
+  const hits = keyed.map(({ f, module, key }) => cachedOutcome(f, module, key, input, readSource));
+  const misses = keyed.filter((_, i) => hits[i] === undefined);
+  const jobs = misses.map(({ f, module }) => ({ path: f.path, module, bytes: f.bytes }));
+  const workers = workerCount(jobs.length);
+  const fresh = new Map((await compileMisses(jobs, workers, input, readSource)).map((r) => [r.path, r]));
+  const outcomes = keyed.map(({ f, module, key }, i) => hits[i] ?? freshOutcome(f, module, key, fresh.get(f.path) as FreshScript));
 
   // A finding in an included file is found once per script that includes it: report it once.
   const diagnostics: Diagnostic[] = [...refused.values(), ...dedupe(outcomes.flatMap((o) => o.diagnostics))];
   const collided = checkCollisions(outcomes, diagnostics);
   const cache = emptyCache(tool);
   const { outputs, scripts } = await emitOutputs(outcomes, collided, input, cache);
-  return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts, cache };
+  const compiled = { scripts: jobs.length, workers, cached: keyed.length - jobs.length };
+  return { outputs, diagnostics: sortDiagnostics(diagnostics), scripts, cache, compiled };
 }
 
-/** A script's outcome: its cache entry when that still holds, else a compile. */
-async function outcomeOf(f: ScriptInput, input: ProjectInput, project: string, readSource: ReadSource): Promise<Outcome> {
-  const module = modulePathFor(input.config, f.path);
-  const key = scriptKey(project, f.path, module, f.bytes);
-  const file = () => createSourceFile(f.path, f.bytes);
+/** A script's outcome from the cache, when its entry still holds (and its wrapper on disk is the one remembered). */
+function cachedOutcome(f: ScriptInput, module: string, key: string, input: ProjectInput, readSource: ReadSource): Outcome | undefined {
   const hit = freshEntry(input.cache, f.path, key, readSource);
-  const onDisk = hit?.wrapper !== undefined ? input.previous?.get(module) : undefined;
+  if (!hit) return undefined;
+  const onDisk = hit.wrapper !== undefined ? input.previous?.get(module) : undefined;
   // A script with an error has no wrapper to check; one without needs its wrapper on disk as remembered.
-  const failed = hit?.diagnostics.some((d) => d.severity === 'error');
-  if (hit && (failed ? hit.wrapper === undefined : onDisk !== undefined && hashOfText(onDisk) === hit.wrapper)) {
-    return { input: f, module, ...hit, includes: hit.includes.map(([p]) => p), file, wrapper: onDisk, entry: hit, cacheable: true };
+  const failed = hit.diagnostics.some((d) => d.severity === 'error');
+  if (failed ? hit.wrapper !== undefined : onDisk === undefined || hashOfText(onDisk) !== hit.wrapper) return undefined;
+  return { input: f, module, ...hit, includes: hit.includes.map(([p]) => p), built: !failed, wrapper: onDisk, entry: hit, cacheable: true };
+}
+
+function freshOutcome(f: ScriptInput, module: string, key: string, r: FreshScript): Outcome {
+  const entry: CachedScript = { key, includes: r.includes, name: r.name, typeName: r.typeName, nameSpan: r.nameSpan, diagnostics: r.diagnostics };
+  const { name, typeName, nameSpan, diagnostics, built, wrapper, cacheable } = r;
+  return { input: f, module, name, typeName, nameSpan, includes: r.includes.map(([p]) => p), diagnostics, built, wrapper, entry, cacheable };
+}
+
+/**
+ * Compiles (and, unless linting, emits) the scripts the cache could not give: on worker
+ * threads when there are many, else here, one at a time (letting a stop request in between).
+ */
+async function compileMisses(jobs: FreshJob[], workers: number, input: ProjectInput, readSource: ReadSource): Promise<FreshScript[]> {
+  const emit = !input.lintOnly;
+  if (workers > 0) {
+    const sources = includeSources(jobs, input.config, readSource);
+    const onResult = (done: number, path: string) => input.onScript?.(done - 1, jobs.length, path);
+    return compileInWorkers(jobs, workers, { config: input.config, sources, emit, signal: input.signal, onResult });
   }
-  const options = {
-    path: f.path,
-    module,
-    minify: input.config.minify,
-    rules: input.config.rules,
-    readSource,
-    contract: contractFor(input.config, f.path),
-    rulesFor: (path: string) => contractFor(input.config, path).rules,
+  const out: FreshScript[] = [];
+  for (const [index, job] of jobs.entries()) {
+    input.onScript?.(index, jobs.length, job.path);
+    if (input.signal) {
+      await new Promise((resolve) => setImmediate(resolve)); // let a stop request in
+      input.signal.throwIfAborted();
+    }
+    const { compileFresh } = await compiler();
+    out.push(await compileFresh(job, input.config, readSource, emit));
+  }
+  return out;
+}
+
+/** Every file the scripts can include, followed from include to include (and preludes), with its bytes. */
+function includeSources(jobs: readonly FreshJob[], config: Config, readSource: ReadSource): Map<string, Uint8Array | string> {
+  const out = new Map<string, Uint8Array | string>();
+  const visit = (from: string, bytes: Uint8Array | string) => {
+    const text = typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes);
+    for (const inc of includeLines(text)) {
+      const target = resolveInclude(from, inc.reference);
+      if ('path' in target) add(target.path);
+    }
   };
-  const { compile } = await compiler();
-  const result = compile(f.bytes, options);
-  const typeName = result.model?.typeName ?? pascalCase(result.name);
-  const includes: Array<[string, string]> = result.includes.map((p) => [p, hashOf(readSource(p) ?? '')]);
-  const entry: CachedScript = { key, includes, name: result.name, typeName, nameSpan: result.nameSpan, diagnostics: result.diagnostics };
-  const cacheable = !result.diagnostics.some((d) => d.rule === 'bad-include');
-  return { input: f, module, name: result.name, typeName, nameSpan: result.nameSpan, includes: result.includes, diagnostics: result.diagnostics, file: () => result.file, model: result.model, entry, cacheable };
+  const add = (path: string) => {
+    if (out.has(path)) return;
+    const bytes = readSource(path);
+    if (bytes === undefined) return;
+    out.set(path, bytes);
+    visit(path, bytes);
+  };
+  for (const job of jobs) {
+    visit(job.path, job.bytes);
+    for (const p of contractFor(config, job.path).prelude ?? []) add(p);
+  }
+  return out;
 }
 
 /** Wrappers (new, reused or last good), the index and the runtime; fills the new cache. */
@@ -153,12 +192,10 @@ async function emitOutputs(
   for (const o of outcomes) {
     const summary: ScriptSummary = { path: o.input.path, name: o.name, module: o.module, includes: o.includes, status: 'failed' };
     scripts.push(summary);
-    const built = o.model !== undefined || o.wrapper !== undefined;
-    if (built && !collided.has(o.input.path)) {
-      const text = input.lintOnly ? undefined : (o.wrapper ?? (await (await emitter()).emitWrapper(o.model as WrapperModel)));
-      if (text !== undefined) {
-        outputs.set(o.module, text);
-        o.entry.wrapper = hashOfText(text);
+    if (o.built && !collided.has(o.input.path)) {
+      if (o.wrapper !== undefined) {
+        outputs.set(o.module, o.wrapper);
+        o.entry.wrapper = hashOfText(o.wrapper);
       }
       indexed.push({ name: o.name, typeName: o.typeName, module: o.module });
       summary.status = 'built';
@@ -194,8 +231,8 @@ async function indexText(indexed: ReadonlyArray<Pick<WrapperModel, 'name' | 'typ
   return text;
 }
 
-/** The compiler's phases (luaparse, the analysis), loaded when a script is not in the cache. */
-const compiler = () => import('./compile.js');
+/** The compiler and the emitter (luaparse, the analysis, ts-morph, prettier), loaded when a script is not in the cache. */
+const compiler = () => import('./project/compile-fresh.js');
 
 /** ts-morph and prettier, loaded the first time something is emitted (a run that reuses every output never loads them). */
 const emitter = () => import('./codegen/emit-wrapper.js');
@@ -250,7 +287,7 @@ function checkCollisions(results: readonly Outcome[], diagnostics: Diagnostic[])
   const report = (r: Outcome, message: string, hint: string) => {
     collided.add(r.input.path);
     const { start, end } = r.nameSpan;
-    diagnostics.push(makeDiagnostic(r.file(), { rule: 'name-collision', start, end, message, hint }));
+    diagnostics.push(makeDiagnostic(createSourceFile(r.input.path, r.input.bytes), { rule: 'name-collision', start, end, message, hint }));
   };
   for (const r of results) {
     const moduleKey = `module:${r.module.toLowerCase()}`;

@@ -169,6 +169,8 @@ function withProgress(p: Parsed, io: CliIO): { run: RunOptions; clear: () => voi
 function scriptLines(p: Parsed, run: ProjectRun, io: CliIO): void {
   if (!p.verbose) return;
   for (const s of run.result.scripts) io.stderr(`redis-luagen: ${s.status.padEnd(6)} ${s.path} -> ${s.module}\n`);
+  const { scripts, workers, cached } = run.result.compiled;
+  io.stderr(`redis-luagen: ${scripts} compiled${workers ? ` on ${workers} worker threads` : ''}, ${cached} unchanged since the last build (from the cache)\n`);
 }
 
 /** The summary line on stderr, unless --quiet. */

@@ -1,7 +1,8 @@
-// Reads that remember, for watch across rebuilds. Scripts are read again only when the
-// watcher says they changed (forget): a thousand unchanged scripts cost nothing. Generated
-// files, which the watcher does not watch, are read again when their inode, size or times
-// differ from the last read (a thousand stats, not a thousand reads).
+// Reads that remember, for watch across rebuilds: a file is read again when its inode, size or
+// times differ from the last read, or when the watcher named it (forget), so that a thousand
+// unchanged scripts and wrappers cost a thousand stats, not a thousand reads. The stats are
+// not skipped for the scripts the watcher did not name: it can miss a change (chokidar drops a
+// second change of a file within 50 ms of the first).
 
 import { readFileSync, statSync } from 'node:fs';
 
@@ -18,23 +19,26 @@ export class FileMemo {
     for (const p of paths) this.entries.delete(p);
   }
 
-  /** A watched file: the bytes last read, until forget() names it. */
   readBytes(abs: string): Uint8Array {
-    const known = this.entries.get(abs);
-    if (known?.stamp === 'watched') return known.value as Uint8Array;
-    const value = new Uint8Array(readFileSync(abs));
-    this.entries.set(abs, { stamp: 'watched', value });
-    return value;
+    return this.read(abs, 'bytes') as Uint8Array;
   }
 
-  /** A file nobody watches: the text last read while its inode, size and times are the same. */
   readText(abs: string): string {
-    const st = statSync(abs);
-    const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    return this.read(abs, 'text') as string;
+  }
+
+  private read(abs: string, as: 'bytes' | 'text'): Uint8Array | string {
+    const stamp = `${as}:${fileStamp(abs)}`;
     const known = this.entries.get(abs);
-    if (known?.stamp === stamp) return known.value as string;
-    const value = readFileSync(abs, 'utf8');
+    if (known?.stamp === stamp) return known.value;
+    const value = as === 'bytes' ? new Uint8Array(readFileSync(abs)) : readFileSync(abs, 'utf8');
     this.entries.set(abs, { stamp, value });
     return value;
   }
+}
+
+/** What changes whenever a file's content can have changed: inode, size, modification and change times. */
+export function fileStamp(abs: string): string {
+  const st = statSync(abs);
+  return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }

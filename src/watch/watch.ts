@@ -8,7 +8,7 @@ import { relative, resolve, sep } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import { loadConfig, resolveOutDir, type LoadedConfig, type WriteReport } from '../io/files.js';
-import { FileMemo } from '../io/file-memo.js';
+import { FileMemo, fileStamp } from '../io/file-memo.js';
 import { runProject, writeRun, type ProjectRun, type Remembered, type RunOptions } from '../cli/run-project.js';
 
 export type BuildEvent =
@@ -28,6 +28,17 @@ export interface Watcher {
   idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** chokidar's window for changes of one file: a second change within it emits no event. */
+const CHOKIDAR_THROTTLE_MS = 50;
+
+const stampOf = (path: string): string | undefined => {
+  try {
+    return fileStamp(path);
+  } catch {
+    return undefined; // gone
+  }
+};
 
 export async function startWatch(given: RunOptions, options: WatchOptions): Promise<Watcher> {
   // Long enough to take an editor's save (write, rename) or a checkout as one change; short
@@ -110,8 +121,17 @@ export async function startWatch(given: RunOptions, options: WatchOptions): Prom
     if (run.paths && run.paths.length) return true;
     return picomatch(loaded.config.include)(rel) && !(loaded.config.exclude.length && picomatch(loaded.config.exclude)(rel));
   };
+  // chokidar drops a second change of a file within 50 ms of the first: look at each changed
+  // file again once that window is over, and take a difference as a change of its own.
+  const recheck = (path: string): void => {
+    const stamp = stampOf(path);
+    setTimeout(() => {
+      if (!stopping.signal.aborted && stampOf(path) !== stamp) onChange(path);
+    }, CHOKIDAR_THROTTLE_MS + 10).unref();
+  };
   const onChange = (path: string): void => {
     memo.forget([resolve(path)]);
+    recheck(path);
     if (isConfig(path) || matchesScript(path)) changed.add(relative(run.cwd, resolve(path)).split(sep).join('/'));
     if (isConfig(path)) {
       reloadPending = true;

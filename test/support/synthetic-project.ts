@@ -1,7 +1,8 @@
 // A seeded synthetic project of realistic annotated scripts (rate limits, locks, queues,
 // leaderboards, token buckets, idempotency, counters, sessions), shaped like the scripts
-// real projects ship: 30 to 110 lines, helper functions, loops, cjson, a few shared
-// includes. Every script builds with no error. Used by `npm run bench`.
+// real projects ship: 10 to 45 lines, helper functions, loops, cjson, a few shared
+// includes. Every script builds with no error. Used by `npm run bench:speed` and the tests
+// of parallel builds.
 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
