@@ -11,7 +11,7 @@ import type { ScriptSpec } from '../../templates/runtime.js';
 import { GENERATED_MARKER, INDEX_MODULE, RUNTIME_MODULE } from './names.js';
 
 const PRETTIER: prettier.Options = {
-  parser: 'typescript',
+  parser: 'babel-ts',
   singleQuote: true,
   printWidth: 100,
   trailingComma: 'all',
@@ -218,8 +218,13 @@ function wrapperGroups(m: WrapperModel): Array<Array<StatementStructures | strin
   ];
 }
 
+/** The wrapper module as ts-morph prints it, before formatting. */
+export function wrapperSource(m: WrapperModel): string {
+  return `${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${printGroups(wrapperGroups(m))}`;
+}
+
 export function emitWrapper(m: WrapperModel): Promise<string> {
-  return format(`${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${printGroups(wrapperGroups(m))}`);
+  return format(wrapperSource(m));
 }
 
 /** The index module: imports and re-exports of every wrapper, allScripts and loadAllScripts. */
