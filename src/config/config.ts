@@ -2,7 +2,7 @@
 // In: parsed JSON. Out: a ResolvedConfig, or a ConfigError naming the file and the key.
 // Paths in the config are relative to the folder that holds it.
 
-import { isRuleName, RULES, type RuleName } from '../diagnostics/codes.js';
+import { isRuleName, RULES } from '../diagnostics/codes.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { SeverityOverrides } from '../analyze/suppressions.js';
 import type { MinifyMode } from '../compile.js';
