@@ -253,14 +253,20 @@ function refusedPaths(files: readonly ScriptInput[], config: Config): Map<string
 function librariesOf(files: readonly ScriptInput[], config: Config): Set<string> {
   const out = new Set<string>();
   for (const f of files) {
+    if (!mentionsInclude(f.bytes)) continue;
     const text = typeof f.bytes === 'string' ? f.bytes : new TextDecoder().decode(f.bytes);
     for (const inc of includeLines(text)) {
       const target = resolveInclude(f.path, inc.reference);
       if ('path' in target) out.add(target.path);
     }
-    for (const p of contractFor(config, f.path).prelude ?? []) out.add(p);
   }
+  for (const f of files) for (const p of contractFor(config, f.path).prelude ?? []) out.add(p);
   return out;
+}
+
+/** Whether a file can have an include line at all (most have none: they are not decoded). */
+function mentionsInclude(bytes: Uint8Array | string): boolean {
+  return typeof bytes === 'string' ? bytes.includes('@include') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('@include');
 }
 
 function dedupe(list: readonly Diagnostic[]): Diagnostic[] {

@@ -64,8 +64,17 @@ export function projectKey(tool: string, config: Config): string {
   return hashOf(tool, JSON.stringify(config));
 }
 
+/** Hashes of file contents by the bytes object: watch hands the same object for an unchanged file. */
+const bytesHashes = new WeakMap<Uint8Array, string>();
+
 export function scriptKey(project: string, path: string, module: string, bytes: Uint8Array | string): string {
-  return hashOf(project, path, module, bytes);
+  if (typeof bytes === 'string') return hashOf(project, path, module, hashOf(bytes));
+  let hash = bytesHashes.get(bytes);
+  if (hash === undefined) {
+    hash = hashOf(bytes);
+    bytesHashes.set(bytes, hash);
+  }
+  return hashOf(project, path, module, hash);
 }
 
 /**

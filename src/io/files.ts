@@ -171,8 +171,8 @@ export interface WriteOptions {
 
 /**
  * Writes changed outputs atomically and removes generated files that are no longer produced.
- * First it removes temp files a killed build left, and refuses (before writing anything) a
- * path that would go through a symbolic link out of the output folder.
+ * It refuses (before writing anything) a path that would go through a symbolic link out of
+ * the output folder, and removes temp files a killed build left.
  */
 export async function writeOutputs(
   outDir: string,
@@ -183,7 +183,6 @@ export async function writeOutputs(
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
   const changed = [...outputs].filter(([path, text]) => existing.get(path) !== text).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [path] of changed) await refuseLinks(outDir, path);
-  await removeStaleTemps(outDir);
   for (const [path, text] of [...outputs].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (existing.get(path) === text) {
       report.unchanged.push(path);
@@ -192,6 +191,8 @@ export async function writeOutputs(
     await writeAtomic(join(outDir, path), text);
     report.written.push(path);
   }
+  // Temp files a killed build left: after the writes, which they cannot disturb (their names are unique).
+  await removeStaleTemps(outDir);
   if (!options.remove) return report;
   for (const path of [...existing.keys()].sort()) {
     if (outputs.has(path)) continue;

@@ -43,7 +43,7 @@ const stampOf = (path: string): string | undefined => {
 export async function startWatch(given: RunOptions, options: WatchOptions): Promise<Watcher> {
   // Long enough to take an editor's save (write, rename) or a checkout as one change; short
   // enough to leave most of the 100 ms between a save and the wrapper on disk to the build.
-  const debounceMs = options.debounceMs ?? 20;
+  const debounceMs = options.debounceMs ?? 10;
   const stopping = new AbortController();
   void options.stop?.then(() => stopping.abort());
   const memo = new FileMemo();
