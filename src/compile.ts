@@ -16,6 +16,7 @@ import type { ContractParts } from './annotations/config-contract.js';
 import { wrapperNameFromPath } from './annotations/wrapper-name.js';
 import { collectUsage } from './analyze/contract-usage.js';
 import { analyzeScript, scriptAnchor } from './analyze/analyze-script.js';
+import type { Target } from './analyze/data/index.js';
 import { applySuppressions, type SeverityOverrides } from './analyze/suppressions.js';
 import { buildModel, type ModelInput, type WrapperModel } from './codegen/wrapper-model.js';
 import { minifyLua, type MinifiedLua } from './minify/minify-lua.js';
@@ -36,6 +37,8 @@ export interface CompileOptions {
   contract?: ContractParts;
   /** Rule severities the config gives the file a finding is in (the script or an included file). */
   rulesFor?: (file: string) => ContractParts['rules'];
+  /** The server to check for (its command table); Redis 7.0 by default. */
+  target?: Target;
 }
 
 export interface CompileResult {
@@ -112,7 +115,7 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
     return { file: seg.file.path, line: positionAt(seg.file, seg.fileStart + (offset - seg.start)).line };
   };
   const conventions = options.contract ?? {};
-  diagnostics.push(...analyzeScript({ file, parsed, scopes, contract, flags, usage, contractBroken: resolved.broken, included, origin, conventions }));
+  diagnostics.push(...analyzeScript({ file, parsed, scopes, contract, flags, usage, contractBroken: resolved.broken, included, origin, conventions, target: options.target }));
 
   // 7. Severity overrides and disable comments, then every finding in the file it is in.
   const fileOf = (offset: number) => segmentAt(composed, offset).file.path;

@@ -18,6 +18,7 @@ import { findLiveness } from './liveness.js';
 import type { ContractUsage } from './contract-usage.js';
 import { formatMessage, type Rule, type RuleContext } from './rule.js';
 import { ANALYSIS_RULES } from './rules/index.js';
+import { commandTable, type Target } from './data/index.js';
 
 export interface AnalyzeInput {
   file: SourceFile;
@@ -35,6 +36,8 @@ export interface AnalyzeInput {
   origin?: (offset: number) => { file: string; line: number };
   /** Conventions the config declares for this script (annotations/config-contract.ts). */
   conventions?: Pick<ContractParts, 'prefixArgs' | 'assumeTagged'>;
+  /** The server the script is checked for (its command table); Redis 7.0 by default. */
+  target?: Target;
 }
 
 /**
@@ -71,7 +74,8 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
     },
     deadCode: (n) => liveness.dead(n),
   });
-  const calls = resolveCalls(facts.redisCalls);
+  const table = commandTable(input.target);
+  const calls = resolveCalls(facts.redisCalls, table);
   if (input.conventions?.prefixArgs === 'tagged') markPrefixArgs(input.contract, calls);
   const lineOf = (n: Node) => positionAt(file, rangeOf(n)[0]).line;
   const where = (n: Node): string => {
@@ -96,6 +100,7 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
       included: (n) => input.included?.(rangeOf(n)[0]) ?? false,
       anchor: scriptAnchor(parsed, input.included),
       assumeTagged: input.conventions?.assumeTagged ?? false,
+      commands: table,
       describe: (v) => describeValue(v, where),
       report: (r) => {
         const [start, end] = r.node ? rangeOf(r.node) : [r.start ?? 0, r.end ?? r.start ?? 0];

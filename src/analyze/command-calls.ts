@@ -4,7 +4,7 @@
 // searches, range / keynum key finding), on the abstract argument list.
 
 import type * as L from 'luaparse';
-import { commandInfo, type CommandInfo, type KeySpec } from './data/index.js';
+import { commandTable, lookupCommand, type CommandInfo, type CommandTable, type KeySpec } from './data/index.js';
 import type { RedisCallFact, Value, ValueList, ValueSet } from './values/index.js';
 
 export interface ArgRef {
@@ -56,12 +56,12 @@ const mayBeWord = (values: ValueSet, word: string): boolean =>
     v.kind === 'literal' ? v.text.toLowerCase() === word.toLowerCase() : v.kind !== 'number' && v.kind !== 'key' && !(v.kind === 'derived' && v.base === 'key'),
   );
 
-export function resolveCalls(facts: readonly RedisCallFact[]): ResolvedCall[] {
+export function resolveCalls(facts: readonly RedisCallFact[], table: CommandTable = commandTable()): ResolvedCall[] {
   return facts.map((fact) => {
     const nameValues = fact.args.fixed[0];
     const names = literalOf(nameValues);
     if (!names) return { fact, commands: undefined, nameNode: fact.argNodes[0] };
-    const commands = [...new Set(names.map((n) => n.toLowerCase()))].map((n) => resolveCommand(n, fact.args, fact.argNodes));
+    const commands = [...new Set(names.map((n) => n.toLowerCase()))].map((n) => resolveCommand(table, n, fact.args, fact.argNodes));
     return { fact, commands, nameNode: fact.argNodes[0] };
   });
 }
@@ -70,8 +70,8 @@ function argRefs(args: ValueList, nodes: readonly L.Expression[]): ArgRef[] {
   return args.fixed.map((values, index) => ({ index, values, node: nodes[Math.min(index, nodes.length - 1)] }));
 }
 
-function resolveCommand(name: string, args: ValueList, nodes: readonly L.Expression[]): ResolvedCommand {
-  const top = commandInfo(name);
+function resolveCommand(table: CommandTable, name: string, args: ValueList, nodes: readonly L.Expression[]): ResolvedCommand {
+  const top = lookupCommand(table, name);
   const refs = argRefs(args, nodes);
   const restRef: ArgRef | undefined = args.rest ? { index: -1, values: args.rest, node: nodes[nodes.length - 1] } : undefined;
   if (!top) return { name, info: undefined, keys: [], others: [] };
@@ -90,7 +90,7 @@ function resolveCommand(name: string, args: ValueList, nodes: readonly L.Express
       result.undecided = 'the subcommand is not known at build time';
       return result;
     }
-    const subInfo = commandInfo(`${name}|${(sub[0] as string).toLowerCase()}`);
+    const subInfo = lookupCommand(table, `${name}|${(sub[0] as string).toLowerCase()}`);
     if (!subInfo) {
       result.subcommandProblem = 'unknown';
       result.subcommand = sub[0];

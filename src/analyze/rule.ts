@@ -1,6 +1,7 @@
 // The rule interface. A rule reads the shared analysis through its context and reports
 // through ctx.report(); it never prints, reads config or builds positions by hand.
 
+import type { CommandTable } from './data/index.js';
 import type { Chunk, Comment, Node } from '../parse/parse-lua.js';
 import type { SourceFile } from '../source/source-file.js';
 import type { AnalysisRuleName } from '../diagnostics/codes.js';
@@ -41,6 +42,8 @@ export interface RuleContext<M extends string = string> {
   anchor: Node | undefined;
   /** The config declares that every name this script uses as a key carries its keys' hash tag. */
   assumeTagged: boolean;
+  /** The command table of the server the script is checked for. */
+  commands: CommandTable;
   describe(value: Value): string;
   report(input: ReportInput<M>): void;
 }

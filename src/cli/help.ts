@@ -5,9 +5,9 @@
 export const HELP = `redis-luagen: compile annotated Redis Lua scripts into typed ioredis wrappers
 
 Usage:
-  redis-luagen build [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
-  redis-luagen check [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
-  redis-luagen watch [paths..] [--config file] [--out dir]
+  redis-luagen build [paths..] [--config file] [--out dir] [--target t] [--format f] [--max-warnings n]
+  redis-luagen check [paths..] [--config file] [--out dir] [--target t] [--format f] [--max-warnings n]
+  redis-luagen watch [paths..] [--config file] [--out dir] [--target t]
   redis-luagen minify <file.lua> [--mode full|none]
   redis-luagen init
   redis-luagen explain <rule>
@@ -27,11 +27,14 @@ Options:
   --config <file>       config file (default: redis-luagen.config.json, or the
                         "redis-luagen" key of package.json)
   --out <dir>           output folder (overrides outDir in the config)
+  --target <server>     check for this server's commands (overrides target in the config):
+                        redis@7.0 (default), redis@7.2, redis@7.4, redis@8, valkey@7.2, valkey@8
   --format <f>          diagnostics as pretty (default), plain, json, github or sarif
   --max-warnings <n>    fail when there are more than n warnings
   --mode <m>            minify: full (default) or none
   -q, --quiet           errors only, no summary line
-  --verbose             one line per script: built, kept (its last good wrapper) or failed
+  --verbose             one line per script: built, kept (its last good wrapper) or failed,
+                        and how many were compiled and how many came from the cache
   --color, --no-color   force colour on or off (default: on a terminal, unless NO_COLOR;
                         FORCE_COLOR turns it on)
   --stdin-filename <p>  check -: the path the script from stdin is checked as
@@ -45,14 +48,14 @@ Exit codes: 0 clean, 1 findings or stale output, 2 usage, config or internal err
 export const COMMANDS = ['build', 'check', 'watch', 'minify', 'init', 'explain', 'help'] as const;
 
 const PAGES: Record<string, string> = {
-  build: `Usage: redis-luagen build [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
+  build: `Usage: redis-luagen build [paths..] [--config file] [--out dir] [--target t] [--format f] [--max-warnings n]
 
 Checks the scripts and writes their wrappers, the index and the runtime into the output
 folder: only files whose content changed, each atomically; removes wrappers whose script is
 gone. Paths narrow the build to those scripts (nothing else is written or removed).
 Exit 0 clean, 1 findings, 2 usage, config or internal error.
 `,
-  check: `Usage: redis-luagen check [paths..] [--config file] [--out dir] [--format f] [--max-warnings n]
+  check: `Usage: redis-luagen check [paths..] [--config file] [--out dir] [--target t] [--format f] [--max-warnings n]
 
 Checks the scripts and compares the output folder with what build would write; writes
 nothing. Fails on errors, on more warnings than --max-warnings, and on a missing, stale or
@@ -60,7 +63,7 @@ extra generated file (RL011). Formats: pretty, plain, json, github, sarif.
 \`check - [--stdin-filename path]\` checks one script read from standard input.
 Exit 0 clean, 1 findings or stale output, 2 usage, config or internal error.
 `,
-  watch: `Usage: redis-luagen watch [paths..] [--config file] [--out dir] [--format f]
+  watch: `Usage: redis-luagen watch [paths..] [--config file] [--out dir] [--target t] [--format f]
 
 Builds, then rebuilds on every change to a script, an included file or the config, until
 stopped (Ctrl-C). A script that breaks keeps its last good wrapper.

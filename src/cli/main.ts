@@ -8,10 +8,11 @@ import { readFile } from 'node:fs/promises';
 import type { MinifyMode } from '../compile.js';
 import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
-import { ConfigError } from '../config/config.js';
+import { ConfigError, targetProblem } from '../config/config.js';
+import type { Target } from '../analyze/data/index.js';
 import { loadConfig, PathError, readPackageFile, readProjectFile, readRuntimeTemplate, removePendingTemps } from '../io/files.js';
 import { compileProject } from '../compile-project.js';
-import { driftDiagnostics, runProject, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
+import { driftDiagnostics, runProject, withOverrides, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
 import { COMMANDS, commandHelp, suggestion } from './help.js';
 import { RULES, ruleByCode } from '../diagnostics/codes.js';
 
@@ -65,7 +66,7 @@ interface Parsed {
   stdinFilename?: string;
 }
 
-const OPTIONS = ['--config', '--out', '--format', '--max-warnings', '--mode', '--color', '--no-color', '--quiet', '--verbose', '--lint', '--stdin-filename', '--help', '--version'];
+const OPTIONS = ['--config', '--out', '--target', '--format', '--max-warnings', '--mode', '--color', '--no-color', '--quiet', '--verbose', '--lint', '--stdin-filename', '--help', '--version'];
 
 function parse(argv: readonly string[], cwd: string): Parsed | { help: string } | 'version' {
   let values;
@@ -78,6 +79,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
       options: {
         config: { type: 'string' },
         out: { type: 'string' },
+        target: { type: 'string' },
         format: { type: 'string' },
         'max-warnings': { type: 'string' },
         mode: { type: 'string' },
@@ -114,7 +116,10 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
   const color = values['no-color'] ? false : values.color ? true : undefined;
   const stdin = values['stdin-filename'];
   if (values.lint && command !== 'check') throw new UsageError('--lint is an option of check');
-  return { command, run: { cwd, config: values.config, out: values.out, paths, ...(values.lint ? { lintOnly: true } : {}) }, format, maxWarnings, mode, color, quiet: values.quiet === true, verbose: values.verbose === true, ...(stdin ? { stdinFilename: stdin } : {}) };
+  const targetProblemText = values.target === undefined ? undefined : targetProblem(values.target);
+  if (targetProblemText) throw new UsageError(`--target ${targetProblemText}`);
+  const target = values.target as Target | undefined;
+  return { command, run: { cwd, config: values.config, out: values.out, paths, ...(target ? { target } : {}), ...(values.lint ? { lintOnly: true } : {}) }, format, maxWarnings, mode, color, quiet: values.quiet === true, verbose: values.verbose === true, ...(stdin ? { stdinFilename: stdin } : {}) };
 }
 
 export function summaryLine(run: ProjectRun, ms: number, extra: string[]): string {
@@ -236,7 +241,7 @@ export async function check(p: Parsed, io: CliIO): Promise<number> {
 async function checkStdin(p: Parsed, io: CliIO): Promise<number> {
   if (!io.readStdin) throw new UsageError('check - reads a script from standard input, which this caller does not give');
   const text = await io.readStdin();
-  const loaded = await loadConfig(io.cwd, p.run.config);
+  const loaded = withOverrides(await loadConfig(io.cwd, p.run.config), p.run);
   const given = p.stdinFilename ? resolve(io.cwd, p.stdinFilename) : join(loaded.root, loaded.config.rootDir, 'stdin.lua');
   const path = relative(loaded.root, given).split(sep).join('/');
   const result = await compileProject({ config: loaded.config, files: [{ path, bytes: text }], runtimeTemplate: readRuntimeTemplate(), readSource: (x) => readProjectFile(loaded.root, x) });

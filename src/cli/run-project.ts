@@ -23,6 +23,7 @@ import {
   type LoadedConfig,
 } from '../io/files.js';
 import type { FileMemo } from '../io/file-memo.js';
+import type { Target } from '../analyze/data/index.js';
 import { CACHE_FILE, cacheFrom, readCacheText, toolFingerprint } from '../io/cache-file.js';
 import { emptyCache, serializeCache, type BuildCache } from '../cache/script-cache.js';
 
@@ -39,6 +40,13 @@ export interface RunOptions {
   lintOnly?: boolean;
   /** Reads scripts and generated files through this memo (watch keeps one across rebuilds). */
   memo?: FileMemo;
+  /** --target: the server to check for, over the config's "target". */
+  target?: Target;
+}
+
+/** The config with the command line's overrides applied. */
+export function withOverrides(loaded: LoadedConfig, options: Pick<RunOptions, 'target'>): LoadedConfig {
+  return options.target ? { ...loaded, config: { ...loaded.config, target: options.target } } : loaded;
 }
 
 /** What a run remembers for the next (watch keeps it in memory instead of reading the file). */
@@ -67,7 +75,7 @@ export interface ProjectRun {
 }
 
 export async function runProject(options: RunOptions, loaded?: LoadedConfig, remembered?: Remembered): Promise<ProjectRun> {
-  const config = loaded ?? (await loadConfig(options.cwd, options.config));
+  const config = withOverrides(loaded ?? (await loadConfig(options.cwd, options.config)), options);
   const outDir = resolveOutDir(config, options.cwd, options.out);
   const given = options.paths?.length ? await findGiven(config, options.cwd, options.paths) : undefined;
   const paths = [...new Set([...(await findScripts(config)), ...(given ?? [])])].sort();

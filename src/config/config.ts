@@ -3,6 +3,7 @@
 // Paths in the config are relative to the folder that holds it.
 
 import { isRuleName, RULES } from '../diagnostics/codes.js';
+import { DEFAULT_TARGET, TARGETS, type Target } from '../analyze/data/index.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { SeverityOverrides } from '../analyze/suppressions.js';
 import type { MinifyMode } from '../compile.js';
@@ -27,6 +28,8 @@ export interface Config {
   rules: SeverityOverrides;
   /** Contracts (or parts of them) for scripts matched by glob; see annotations/config-contract.ts. */
   contracts: ConfigContract[];
+  /** The server the scripts are checked for: its command table. */
+  target: Target;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -37,6 +40,7 @@ export const DEFAULT_CONFIG: Config = {
   minify: 'full',
   rules: {},
   contracts: [],
+  target: DEFAULT_TARGET,
 };
 
 /** The contract parts the config gives a script (by its path relative to the config folder). */
@@ -57,8 +61,14 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules', 'contracts'];
+const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules', 'contracts', 'target'];
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
+
+/** Why a value is not a target name, or undefined when it is one. */
+export function targetProblem(value: unknown): string | undefined {
+  if (typeof value === 'string' && (TARGETS as readonly string[]).includes(value)) return undefined;
+  return `must be one of ${TARGETS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(value)}`;
+}
 
 function stringList(file: string, key: string, value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -95,6 +105,11 @@ export function validateConfig(file: string, raw: unknown): Config {
   }
   if (input.rules !== undefined) config.rules = severities(file, 'rules', input.rules);
   if (input.contracts !== undefined) config.contracts = contracts(file, input.contracts);
+  if (input.target !== undefined) {
+    const problem = targetProblem(input.target);
+    if (problem) throw new ConfigError(file, 'target', problem);
+    config.target = input.target as Target;
+  }
   return config;
 }
 

@@ -2,6 +2,7 @@
 // type). Built from the same lists the validator uses (config keys, rule names, levels), and
 // shipped as redis-luagen.schema.json (a test keeps the file equal to this).
 
+import { DEFAULT_TARGET, TARGETS } from '../analyze/data/index.js';
 import { RULES } from '../diagnostics/codes.js';
 
 const LEVEL = { enum: ['error', 'warning', 'info', 'off'] };
@@ -60,6 +61,7 @@ export function configSchema(): Record<string, unknown> {
       rootDir: { type: 'string', description: 'output paths mirror the scripts\' paths relative to this folder', default: '.' },
       outDir: { type: 'string', description: 'where the wrappers, index.ts and the runtime go', default: 'generated' },
       minify: { enum: ['full', 'none'], default: 'full' },
+      target: { enum: [...TARGETS], default: DEFAULT_TARGET, description: 'the server the scripts are checked for (its command table)' },
       rules: rulesSchema(),
       contracts: { type: 'array', items: contractSchema() },
     },

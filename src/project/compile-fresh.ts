@@ -41,6 +41,7 @@ export async function compileFresh(job: FreshJob, config: Config, readSource: Re
     readSource,
     contract: contractFor(config, job.path),
     rulesFor: (path: string) => contractFor(config, path).rules,
+    target: config.target,
   });
   const wrapper = emit && result.model ? await emitWrapper(result.model) : undefined;
   return {

@@ -1,9 +1,9 @@
 import { defineRule } from '../rule.js';
-import { COMMANDS } from '../data/index.js';
+import { COMMANDS, targetsWith, type CommandTable } from '../data/index.js';
 
-function closest(name: string): string | undefined {
+function closest(name: string, table: CommandTable): string | undefined {
   let best: { name: string; d: number } | undefined;
-  for (const candidate of Object.keys(COMMANDS.commands)) {
+  for (const candidate of Object.keys(table.commands)) {
     if (candidate.includes('|')) continue;
     const d = distance(name, candidate);
     if (d <= 2 && (!best || d < best.d)) best = { name: candidate, d };
@@ -33,19 +33,31 @@ export default defineRule({
     right: "---@key z\n---@arg m string\nreturn redis.call('ZADD', KEYS[1], 1, ARGV[1])",
   },
   messages: {
-    command: "'{name}' is not a Redis {version} command{suggestion}",
+    command: "'{name}' is not a {version} command{suggestion}",
+    newer: "'{name}' is not a {version} command: {where}",
     subcommand: "'{sub}' is not a subcommand of {command} (subcommands: {list})",
   },
   check(ctx) {
     for (const call of ctx.calls) {
       for (const command of call.commands ?? []) {
         if (!command.info) {
-          const suggestion = closest(command.name);
+          const newer = targetsWith(command.name);
+          if (newer.length) {
+            const where = newer.map((t) => `${t.label} has it (since ${t.since}; target "${t.target}")`).join(', ');
+            ctx.report({
+              node: call.nameNode ?? call.fact.node,
+              messageId: 'newer',
+              data: { name: command.name.toUpperCase(), version: ctx.commands.label, where },
+              hint: `set "target" in the config (or --target) to the server you run, or use commands ${ctx.commands.label} has`,
+            });
+            continue;
+          }
+          const suggestion = closest(command.name, ctx.commands);
           ctx.report({
             node: call.nameNode ?? call.fact.node,
             messageId: 'command',
-            data: { name: command.name.toUpperCase(), version: COMMANDS.redisVersion, suggestion: suggestion ? ` (did you mean ${suggestion.toUpperCase()}?)` : '' },
-            hint: 'fix the command name; the command table is generated from a real Redis server',
+            data: { name: command.name.toUpperCase(), version: ctx.commands.label, suggestion: suggestion ? ` (did you mean ${suggestion.toUpperCase()}?)` : '' },
+            hint: 'fix the command name; the command tables are generated from a real Redis server and the servers\' published command files',
           });
         } else if (command.subcommandProblem === 'unknown') {
           ctx.report({

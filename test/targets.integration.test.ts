@@ -1,0 +1,77 @@
+// Targets: each server's command table. A command a newer server has is an error for an older
+// target, naming the release that has it, and is checked like any command (its key specs) on
+// a target that has it. The default target's verdict is the real Redis 7.0.15's.
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import type { Redis } from 'ioredis';
+import { compile } from '../src/compile.js';
+import type { Target } from '../src/analyze/data/index.js';
+import { standalone } from './support/clients.js';
+import { cli, project } from './support/temp-project.js';
+
+const HGETEX = "---@key h\n---@arg field string\n---@return string?[]\nreturn redis.call('HGETEX', KEYS[1], 'EX', 60, 'FIELDS', 1, ARGV[1])\n";
+const HEXPIRE = "---@key h\n---@arg field string\n---@return integer[]\nreturn redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, ARGV[1])\n";
+
+const errorsOf = (text: string, target?: Target) =>
+  compile(text, { path: 'x.lua', ...(target ? { target } : {}) })
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => `${d.code} ${d.message}`);
+
+describe('targets', () => {
+  it('HGETEX is an error for redis@7.0 that names Redis 8.0, and passes for redis@8', () => {
+    expect(errorsOf(HGETEX)).toEqual([`RL104 'HGETEX' is not a Redis 7.0.15 command: Redis 8.0 has it (since 8.0.0; target "redis@8")`]);
+    expect(errorsOf(HGETEX, 'redis@7.4')).toEqual([`RL104 'HGETEX' is not a Redis 7.4.1 command: Redis 8.0 has it (since 8.0.0; target "redis@8")`]);
+    expect(errorsOf(HGETEX, 'redis@8')).toEqual([]);
+    expect(compile(HGETEX, { path: 'x.lua', target: 'redis@8' }).model).toBeDefined();
+  });
+
+  it('HEXPIRE came in Redis 7.4: an error for 7.2 and Valkey 8.0, fine for 7.4 and 8', () => {
+    expect(errorsOf(HEXPIRE, 'redis@7.2')[0]).toContain("'HEXPIRE' is not a Redis 7.2.6 command: Redis 7.4.1 has it (since 7.4.0");
+    expect(errorsOf(HEXPIRE, 'valkey@8')[0]).toContain("'HEXPIRE' is not a Valkey 8.0.1 command");
+    expect(errorsOf(HEXPIRE, 'redis@7.4')).toEqual([]);
+    expect(errorsOf(HEXPIRE, 'redis@8')).toEqual([]);
+  });
+
+  it("a new command's key specs are checked: a literal key in HSETEX is an undeclared key", () => {
+    const literal = "---@return integer\nreturn redis.call('HSETEX', 'not-a-declared-key', 'FIELDS', 1, 'f', 'v')\n";
+    expect(errorsOf(literal, 'redis@8').map((e) => e.slice(0, 5))).toContain('RL101');
+    const declared = "---@key h\n---@return integer\nreturn redis.call('HSETEX', KEYS[1], 'FIELDS', 1, 'f', 'v')\n";
+    expect(errorsOf(declared, 'redis@8')).toEqual([]);
+  });
+
+  it('"target" in the config and --target on the command line; a wrong one is refused by name', async () => {
+    const config = (target?: string) => JSON.stringify({ include: ['lua/*.lua'], rootDir: 'lua', outDir: 'gen', ...(target ? { target } : {}) });
+    const dir = project({ 'redis-luagen.config.json': config(), 'lua/hgetex.lua': HGETEX });
+    const old = await cli(dir, 'build', '--format', 'plain');
+    expect(old.code).toBe(1);
+    expect(old.stdout).toContain("'HGETEX' is not a Redis 7.0.15 command");
+    // The cache must not answer for another target.
+    expect((await cli(dir, 'build', '--target', 'redis@8')).code).toBe(0);
+    expect((await cli(dir, 'check', '--format', 'plain')).code).toBe(1);
+    const bad = await cli(dir, 'build', '--target', 'redis@9');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--target must be one of 'redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', got \"redis@9\"");
+    const inConfig = project({ 'redis-luagen.config.json': config('redis@8'), 'lua/hgetex.lua': HGETEX });
+    expect((await cli(inConfig, 'check', '--lint')).code).toBe(0);
+    const wrong = project({ 'redis-luagen.config.json': config('redis@6'), 'lua/hgetex.lua': HGETEX });
+    const refused = await cli(wrong, 'check');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('"target": must be one of');
+  });
+
+  describe('against the real Redis 7.0.15', () => {
+    let redis: Redis;
+    beforeAll(() => {
+      redis = standalone();
+    });
+    afterAll(async () => {
+      await redis.quit();
+    });
+
+    it('refuses HGETEX and HEXPIRE as the redis@7.0 table says', async () => {
+      for (const script of [HGETEX, HEXPIRE]) {
+        const lua = compile(script, { path: 'x.lua', target: 'redis@8', minify: 'none' }).model?.lua as string;
+        await expect(redis.eval(lua, 1, 'h', 'f')).rejects.toThrow(/Unknown Redis command called from script/);
+      }
+    });
+  });
+});
