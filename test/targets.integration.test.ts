@@ -38,6 +38,16 @@ describe('targets', () => {
     expect(errorsOf(declared, 'redis@8')).toEqual([]);
   });
 
+  it("Valkey's server.call is redis.call for a Valkey target (and checked as one), undefined for Redis", () => {
+    const script = "---@key k\n---@return string?\nlocal v = server.pcall('GET', 'literal')\nreturn server.call('GET', KEYS[1])\n";
+    const valkey = compile(script, { path: 'x.lua', target: 'valkey@8' }).diagnostics.filter((d) => d.severity === 'error');
+    expect(valkey.map((d) => d.code)).toEqual(['RL101']);
+    expect(valkey[0]?.message).toContain('GET uses as a key the literal "literal"');
+    const redis = compile(script, { path: 'x.lua' }).diagnostics.filter((d) => d.code === 'RL202');
+    expect(redis).toHaveLength(2);
+    expect(redis[0]?.hint).toContain('set "target" to valkey@7.2 or valkey@8');
+  });
+
   it('"target" in the config and --target on the command line; a wrong one is refused by name', async () => {
     const config = (target?: string) => JSON.stringify({ include: ['lua/*.lua'], rootDir: 'lua', outDir: 'gen', ...(target ? { target } : {}) });
     const dir = project({ 'redis-luagen.config.json': config(), 'lua/hgetex.lua': HGETEX });

@@ -66,7 +66,9 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
   const args = input.contract.args;
   const liveness = findLiveness(parsed.ast, scopes);
   const argAt = (index: number) => args[index - 1] ?? (args[args.length - 1]?.variadic ? args[args.length - 1] : undefined);
+  const table = commandTable(input.target);
   const facts = analyzeValues(parsed.ast, scopes, {
+    aliases: table.aliases,
     fractionalArg: (index) => (index === 'any' ? args.some((a) => a.type.kind === 'number') : argAt(index)?.type.kind === 'number'),
     argLiterals: (index) => {
       const type = argAt(index)?.type;
@@ -74,7 +76,6 @@ export function analyzeScript(input: AnalyzeInput): Diagnostic[] {
     },
     deadCode: (n) => liveness.dead(n),
   });
-  const table = commandTable(input.target);
   const calls = resolveCalls(facts.redisCalls, table);
   if (input.conventions?.prefixArgs === 'tagged') markPrefixArgs(input.contract, calls);
   const lineOf = (n: Node) => positionAt(file, rangeOf(n)[0]).line;

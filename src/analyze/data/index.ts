@@ -48,6 +48,8 @@ export interface CommandTable {
   /** "Redis 7.0.15", "Valkey 8.0.1": how messages name the server (the release its table comes from). */
   label: string;
   commands: Readonly<Record<string, CommandInfo>>;
+  /** Globals this server's sandbox adds as aliases of others (Valkey: `server` is `redis`). */
+  aliases: Readonly<Record<string, string>>;
 }
 
 interface TargetDiff {
@@ -67,7 +69,7 @@ export function commandTable(target: Target = DEFAULT_TARGET): CommandTable {
   if (table) return table;
   const diff = TARGET_DIFFS[target];
   if (!diff) {
-    table = { target, label: `Redis ${COMMANDS.redisVersion}`, commands: COMMANDS.commands };
+    table = { target, label: `Redis ${COMMANDS.redisVersion}`, commands: COMMANDS.commands, aliases: {} };
   } else {
     const commands: Record<string, CommandInfo> = { ...COMMANDS.commands, ...diff.added };
     for (const name of diff.removed) delete commands[name];
@@ -77,7 +79,7 @@ export function commandTable(target: Target = DEFAULT_TARGET): CommandTable {
       const info = commands[parent];
       if (info && !(info.subcommands ?? []).includes(sub)) commands[parent] = { ...info, subcommands: [...(info.subcommands ?? []), sub].sort() };
     }
-    table = { target, label: diff.label, commands };
+    table = { target, label: diff.label, commands, aliases: target.startsWith('valkey@') ? { server: 'redis' } : {} };
   }
   tables.set(target, table);
   return table;

@@ -10,6 +10,7 @@ const ALTERNATIVES: Record<string, string> = {
   loadfile: 'scripts cannot read files',
   debug: 'the debug library is not available in scripts',
   package: 'scripts cannot load modules',
+  server: 'server.call is Valkey\'s name for redis.call: use redis.call, or set "target" to valkey@7.2 or valkey@8',
   module: 'scripts cannot load modules',
   getfenv: 'getfenv is not available in the Redis sandbox',
   setfenv: 'setfenv is not available in the Redis sandbox',
@@ -30,7 +31,7 @@ export default defineRule({
   check(ctx) {
     const locals = new Set(ctx.scopes.bindings.map((b) => b.name));
     for (const g of ctx.scopes.globals) {
-      if (g.write || Object.prototype.hasOwnProperty.call(SANDBOX.globals, g.node.name)) continue;
+      if (g.write || Object.prototype.hasOwnProperty.call(SANDBOX.globals, g.node.name) || Object.hasOwn(ctx.commands.aliases, g.node.name)) continue;
       // A library's helper that this script does not call may read what other scripts define.
       if (ctx.dead(g.node) && ctx.included(g.node)) continue;
       const name = g.node.name;

@@ -46,6 +46,8 @@ export interface ValueOptions {
   argLiterals?(index: number): readonly string[] | undefined;
   /** True for a node inside a function that cannot run (liveness.ts): its calls pass nothing on. */
   deadCode?(node: Node): boolean;
+  /** Globals the target's sandbox defines as another's alias (Valkey: server -> redis). */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 export interface FnState {

@@ -63,6 +63,8 @@ function identifier(a: ValueAnalysis, e: L.Identifier, flow: Flow): ValueList {
   if (e.name === 'KEYS') return { fixed: [union(one({ kind: 'table', table: a.KEYS }), assigned)] };
   if (e.name === 'ARGV') return { fixed: [union(one({ kind: 'table', table: a.ARGV }), assigned)] };
   if (Object.prototype.hasOwnProperty.call(SANDBOX.globals, e.name)) return { fixed: [union(one({ kind: 'builtin', name: e.name }), assigned)] };
+  const alias = a.options.aliases && Object.hasOwn(a.options.aliases, e.name) ? a.options.aliases[e.name] : undefined;
+  if (alias) return { fixed: [union(one({ kind: 'builtin', name: alias }), assigned)] };
   return { fixed: [union(unknown(e, `the global '${e.name}'`), assigned)] };
 }
 
