@@ -17,6 +17,8 @@ import { wrapperNameFromPath } from './annotations/wrapper-name.js';
 import { collectUsage } from './analyze/contract-usage.js';
 import { analyzeScript, scriptAnchor } from './analyze/analyze-script.js';
 import type { Target } from './analyze/data/index.js';
+import { targetFindings } from './analyze/target-rules.js';
+import { dragonflyLineEnd } from './parse/dragonfly-flags.js';
 import { applySuppressions, type SeverityOverrides } from './analyze/suppressions.js';
 import { buildModel, type ModelInput, type WrapperModel } from './codegen/wrapper-model.js';
 import { minifyLua, type MinifiedLua } from './minify/minify-lua.js';
@@ -85,7 +87,8 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
 
   // 3. Shebang, validated as Redis validates it; 4. parse.
   const shebang = checkShebang(file);
-  const diagnostics: Diagnostic[] = shebang.diagnostic ? [shebang.diagnostic] : [];
+  const targeted = targetFindings(options.target, file, shebang.end);
+  const diagnostics: Diagnostic[] = [...(shebang.diagnostic ? [shebang.diagnostic] : []), ...targeted.diagnostics];
   const parse = parseLua(file.text, shebang.end);
   if (!parse.ok) {
     const { start, end, message } = parse.error;
@@ -119,10 +122,10 @@ export function compile(source: string | Uint8Array, options: CompileOptions): C
 
   // 7. Severity overrides and disable comments, then every finding in the file it is in.
   const fileOf = (offset: number) => segmentAt(composed, offset).file.path;
-  const final = located(applySuppressions(file, parsed.comments, diagnostics, options.rules ?? {}, fileOf)).flatMap((d) => withFileRules(d, options.rulesFor));
+  const final = located(applySuppressions(file, parsed.comments, diagnostics, { ...targeted.rules, ...options.rules }, fileOf)).flatMap((d) => withFileRules(d, options.rulesFor));
 
   // 8. Text to send (minified, or the source as is), its digest, and the wrapper model.
-  const minified = (options.minify ?? 'full') === 'full' && !shebang.diagnostic ? minifyLua(file.text, parsed, shebang.end, scopes) : undefined;
+  const minified = (options.minify ?? 'full') === 'full' && !shebang.diagnostic ? minifyLua(file.text, parsed, shebang.end || dragonflyLineEnd(file.text), scopes) : undefined;
   const result: CompileResult = { file: main, diagnostics: final, name, nameSpan, includes: composed.includes, ...(minified ? { minified: minified.text } : {}) };
   if (final.some((d) => d.severity === 'error')) return result;
   const lua = minified ? minified.text : file.text;

@@ -7,17 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
 import { RULES } from '../src/diagnostics/codes.js';
 import { ANALYSIS_RULES } from '../src/analyze/rules/index.js';
+import type { Target } from '../src/analyze/data/index.js';
 import { expectGolden } from './support/golden.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'fixtures', 'rules');
 
-function rulesHit(source: string | Buffer, path: string): string[] {
-  return compile(source, { path }).diagnostics.map((d) => d.rule);
+function rulesHit(source: string | Buffer, path: string, target?: Target): string[] {
+  return compile(source, { path, ...(target ? { target } : {}) }).diagnostics.map((d) => d.rule);
 }
 
-function render(path: string): string {
-  const result = compile(readFileSync(join(ROOT, path)), { path });
+function render(path: string, target?: Target): string {
+  const result = compile(readFileSync(join(ROOT, path)), { path, ...(target ? { target } : {}) });
   return (
     result.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}: ${d.severity} ${d.code} ${d.rule} ${d.message}\n  hint: ${d.hint}\n`).join('') ||
     '(no diagnostics)\n'
@@ -52,8 +53,10 @@ describe.each(names)('rule %s', (name) => {
   });
 
   it('is triggered by its wrong example and not by its right example', () => {
-    expect(rulesHit(rule.docs.wrong, 'wrong.lua')).toContain(name);
-    expect(rulesHit(rule.docs.right, 'right.lua')).not.toContain(name);
+    expect(rulesHit(rule.docs.wrong, 'wrong.lua', rule.docs.target)).toContain(name);
+    expect(rulesHit(rule.docs.right, 'right.lua', rule.docs.target)).not.toContain(name);
+    // A rule of one target is silent for the others.
+    if (rule.docs.target) expect(rulesHit(rule.docs.wrong, 'wrong.lua')).not.toContain(name);
   });
 
   it('has fixtures that must trigger it and fixtures that must not', () => {
@@ -63,10 +66,10 @@ describe.each(names)('rule %s', (name) => {
 
   it.each(files)('%s', (file) => {
     const path = `fixtures/rules/${name}/${file}`;
-    const hit = rulesHit(readFileSync(join(ROOT, path)), path);
+    const hit = rulesHit(readFileSync(join(ROOT, path)), path, rule.docs.target);
     if (file.startsWith('bad-')) expect(hit).toContain(name);
     else expect(hit).not.toContain(name);
-    expectGolden(join(ROOT, path.replace(/\.lua$/, '.expected')), render(path));
+    expectGolden(join(ROOT, path.replace(/\.lua$/, '.expected')), render(path, rule.docs.target));
   });
 });
 

@@ -48,6 +48,28 @@ describe('targets', () => {
     expect(redis[0]?.hint).toContain('set "target" to valkey@7.2 or valkey@8');
   });
 
+  it('Dragonfly: no #!lua line; a key built from a {tagged} key is an error unless --!df flags=allow-undeclared-keys', () => {
+    const shebang = "#!lua flags=no-writes\n---@key k\n---@return string?\nreturn redis.call('GET', KEYS[1])\n";
+    expect(errorsOf(shebang, 'dragonfly')).toEqual(['RL003 Dragonfly does not read a #! line: it takes script flags only from a first line --!df flags=...']);
+    expect(errorsOf(shebang)).toEqual([]);
+
+    const derived = "---@key queue {tagged}\n---@return integer\nreturn redis.call('INCR', KEYS[1] .. ':seq')\n";
+    const severity = (text: string, target?: Target) => compile(text, { path: 'x.lua', ...(target ? { target } : {}) }).diagnostics.find((d) => d.code === 'RL112')?.severity;
+    expect(severity(derived)).toBe('warning');
+    expect(severity(derived, 'dragonfly')).toBe('error');
+    const allowed = `--!df flags=allow-undeclared-keys\n${derived}`;
+    expect(severity(allowed, 'dragonfly')).toBe('warning');
+    // The flags line is what Dragonfly reads: the minified text keeps it as its first line.
+    expect(compile(allowed, { path: 'x.lua', target: 'dragonfly' }).model?.lua.startsWith('--!df flags=allow-undeclared-keys\n')).toBe(true);
+  });
+
+  it('ElastiCache Serverless: a script that declares no key is an error (RL113), for that target only', () => {
+    const keyless = "---@return integer\nreturn redis.call('DBSIZE')\n";
+    expect(errorsOf(keyless, 'elasticache-serverless')[0]).toContain('RL113 the script declares no key: ElastiCache Serverless refuses it');
+    expect(errorsOf(keyless)).toEqual([]);
+    expect(errorsOf("---@key k\n---@return integer\nreturn redis.call('EXISTS', KEYS[1])\n", 'elasticache-serverless')).toEqual([]);
+  });
+
   it('"target" in the config and --target on the command line; a wrong one is refused by name', async () => {
     const config = (target?: string) => JSON.stringify({ include: ['lua/*.lua'], rootDir: 'lua', outDir: 'gen', ...(target ? { target } : {}) });
     const dir = project({ 'redis-luagen.config.json': config(), 'lua/hgetex.lua': HGETEX });
@@ -59,7 +81,7 @@ describe('targets', () => {
     expect((await cli(dir, 'check', '--format', 'plain')).code).toBe(1);
     const bad = await cli(dir, 'build', '--target', 'redis@9');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--target must be one of 'redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', got \"redis@9\"");
+    expect(bad.stderr).toContain("--target must be one of 'redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', 'dragonfly', 'elasticache-serverless', got \"redis@9\"");
     const inConfig = project({ 'redis-luagen.config.json': config('redis@8'), 'lua/hgetex.lua': HGETEX });
     expect((await cli(inConfig, 'check', '--lint')).code).toBe(0);
     const wrong = project({ 'redis-luagen.config.json': config('redis@6'), 'lua/hgetex.lua': HGETEX });

@@ -1,7 +1,7 @@
 // The rule interface. A rule reads the shared analysis through its context and reports
 // through ctx.report(); it never prints, reads config or builds positions by hand.
 
-import type { CommandTable } from './data/index.js';
+import type { CommandTable, Target } from './data/index.js';
 import type { Chunk, Comment, Node } from '../parse/parse-lua.js';
 import type { SourceFile } from '../source/source-file.js';
 import type { AnalysisRuleName } from '../diagnostics/codes.js';
@@ -55,6 +55,8 @@ export interface RuleDocs {
   wrong: string;
   /** The same intent, written so the rule is satisfied. */
   right: string;
+  /** The target the rule applies to, when it applies to one server only (examples and fixtures are checked for it). */
+  target?: Target;
 }
 
 export interface Rule<M extends string = string> {

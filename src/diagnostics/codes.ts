@@ -174,6 +174,13 @@ export const RULES = {
     fixed: false,
     summary: 'a key built from a {tagged} key or prefix: right slot, but not safe while the slot migrates',
   },
+  'keyless-script': {
+    code: 'RL113',
+    rule: 'keyless-script',
+    defaultSeverity: 'error',
+    fixed: false,
+    summary: 'a script with no key, which ElastiCache Serverless refuses',
+  },
   'global-write': {
     code: 'RL201',
     rule: 'global-write',

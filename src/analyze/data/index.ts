@@ -39,7 +39,7 @@ export const SANDBOX: {
 } = sandboxJson as never;
 
 /** The servers a script can be checked for; each has its own command table. */
-export const TARGETS = ['redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8'] as const;
+export const TARGETS = ['redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', 'dragonfly', 'elasticache-serverless'] as const;
 export type Target = (typeof TARGETS)[number];
 export const DEFAULT_TARGET: Target = 'redis@7.0';
 
@@ -62,6 +62,15 @@ interface TargetDiff {
 /** What each target adds to (or lacks from) the table read from Redis 7.0.15: scripts/gen-target-tables.mjs. */
 const TARGET_DIFFS = (targetsJson as unknown as { targets: Record<string, TargetDiff> }).targets;
 
+/**
+ * Servers without a published command table here: checked with Redis 7.0.15's, plus their own
+ * rules (Dragonfly: declared keys only; ElastiCache Serverless: no keyless script).
+ */
+const ON_REDIS_7_0: Partial<Record<Target, string>> = {
+  dragonfly: 'Dragonfly (with the Redis 7.0.15 command table)',
+  'elasticache-serverless': 'ElastiCache Serverless (with the Redis 7.0.15 command table)',
+};
+
 const tables = new Map<Target, CommandTable>();
 
 export function commandTable(target: Target = DEFAULT_TARGET): CommandTable {
@@ -69,7 +78,7 @@ export function commandTable(target: Target = DEFAULT_TARGET): CommandTable {
   if (table) return table;
   const diff = TARGET_DIFFS[target];
   if (!diff) {
-    table = { target, label: `Redis ${COMMANDS.redisVersion}`, commands: COMMANDS.commands, aliases: {} };
+    table = { target, label: ON_REDIS_7_0[target] ?? `Redis ${COMMANDS.redisVersion}`, commands: COMMANDS.commands, aliases: {} };
   } else {
     const commands: Record<string, CommandInfo> = { ...COMMANDS.commands, ...diff.added };
     for (const name of diff.removed) delete commands[name];

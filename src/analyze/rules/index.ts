@@ -27,6 +27,7 @@ import returnMismatch from './return-mismatch.js';
 import resp3Switch from './resp3-switch.js';
 import unusedKey from './unused-key.js';
 import unusedLocal from './unused-local.js';
+import keylessScript from './keyless-script.js';
 
 export const ANALYSIS_RULES = {
   'undeclared-key': undeclaredKey,
@@ -40,6 +41,7 @@ export const ANALYSIS_RULES = {
   'wrong-arity': wrongArity,
   'derived-key': derivedKey,
   'tagged-derived-key': taggedDerivedKey,
+  'keyless-script': keylessScript,
   'key-as-value': keyAsValue,
   'global-write': globalWrite,
   'undefined-global': undefinedGlobal,
