@@ -31,7 +31,8 @@ Options:
                         redis@7.0 (default), redis@7.2, redis@7.4, redis@8, valkey@7.2, valkey@8
   --format <f>          diagnostics as pretty (default), plain, json, github or sarif
   --max-warnings <n>    fail when there are more than n warnings
-  --mode <m>            minify: full (default) or none
+  --mode <m>            minify: full (default) or none; build, check, watch: how wrappers
+                        call, eval (EVALSHA, default) or functions (FCALL)
   -q, --quiet           errors only, no summary line
   --verbose             one line per script: built, kept (its last good wrapper) or failed,
                         and how many were compiled and how many came from the cache

@@ -10,6 +10,7 @@ import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
 import { ConfigError, targetProblem } from '../config/config.js';
 import type { Target } from '../analyze/data/index.js';
+import type { CallMode } from '../codegen/names.js';
 import { loadConfig, PathError, readPackageFile, readProjectFile, readRuntimeTemplate, removePendingTemps } from '../io/files.js';
 import { compileProject } from '../compile-project.js';
 import { driftDiagnostics, runProject, withOverrides, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
@@ -104,8 +105,11 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
   if (command !== 'build' && command !== 'check' && command !== 'watch' && command !== 'minify' && command !== 'init' && command !== 'explain') throw new UsageError(`unknown command '${command}'${suggestion(command, COMMANDS)}`);
   if (command === 'minify' && paths.length !== 1) throw new UsageError('minify takes exactly one .lua file');
   if (command === 'explain' && paths.length !== 1) throw new UsageError('explain takes one rule code or name (explain RL101)');
-  const mode = (values.mode ?? 'full') as MinifyMode;
+  // --mode is the minify mode of `minify`, and how wrappers call (eval or functions) elsewhere.
+  const mode = (command === 'minify' ? (values.mode ?? 'full') : 'full') as MinifyMode;
   if (mode !== 'full' && mode !== 'none') throw new UsageError(`--mode must be full or none, got '${values.mode}'`);
+  const callMode = command === 'minify' ? undefined : (values.mode as CallMode | undefined);
+  if (callMode !== undefined && callMode !== 'eval' && callMode !== 'functions') throw new UsageError(`--mode must be eval or functions, got '${values.mode}'`);
   const format = (values.format ?? 'pretty') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${values.format}'`);
   let maxWarnings: number | undefined;
@@ -119,7 +123,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
   const targetProblemText = values.target === undefined ? undefined : targetProblem(values.target);
   if (targetProblemText) throw new UsageError(`--target ${targetProblemText}`);
   const target = values.target as Target | undefined;
-  return { command, run: { cwd, config: values.config, out: values.out, paths, ...(target ? { target } : {}), ...(values.lint ? { lintOnly: true } : {}) }, format, maxWarnings, mode, color, quiet: values.quiet === true, verbose: values.verbose === true, ...(stdin ? { stdinFilename: stdin } : {}) };
+  return { command, run: { cwd, config: values.config, out: values.out, paths, ...(target ? { target } : {}), ...(callMode ? { mode: callMode } : {}), ...(values.lint ? { lintOnly: true } : {}) }, format, maxWarnings, mode, color, quiet: values.quiet === true, verbose: values.verbose === true, ...(stdin ? { stdinFilename: stdin } : {}) };
 }
 
 export function summaryLine(run: ProjectRun, ms: number, extra: string[]): string {

@@ -24,6 +24,7 @@ import {
 } from '../io/files.js';
 import type { FileMemo } from '../io/file-memo.js';
 import type { Target } from '../analyze/data/index.js';
+import type { CallMode } from '../codegen/names.js';
 import { CACHE_FILE, cacheFrom, readCacheText, toolFingerprint } from '../io/cache-file.js';
 import { emptyCache, serializeCache, type BuildCache } from '../cache/script-cache.js';
 
@@ -42,11 +43,14 @@ export interface RunOptions {
   memo?: FileMemo;
   /** --target: the server to check for, over the config's "target". */
   target?: Target;
+  /** --mode: how wrappers call (eval or functions), over the config's "mode". */
+  mode?: CallMode;
 }
 
 /** The config with the command line's overrides applied. */
-export function withOverrides(loaded: LoadedConfig, options: Pick<RunOptions, 'target'>): LoadedConfig {
-  return options.target ? { ...loaded, config: { ...loaded.config, target: options.target } } : loaded;
+export function withOverrides(loaded: LoadedConfig, options: Pick<RunOptions, 'target' | 'mode'>): LoadedConfig {
+  if (!options.target && !options.mode) return loaded;
+  return { ...loaded, config: { ...loaded.config, ...(options.target ? { target: options.target } : {}), ...(options.mode ? { mode: options.mode } : {}) } };
 }
 
 /** What a run remembers for the next (watch keeps it in memory instead of reading the file). */

@@ -8,7 +8,8 @@ import type { ArgType, ReturnType } from '../annotations/contract.js';
 import { formatArgType, formatReturnType } from '../annotations/contract.js';
 import type { WrapperModel } from './wrapper-model.js';
 import type { ScriptSpec } from '../../templates/runtime.js';
-import { GENERATED_MARKER, INDEX_MODULE, RUNTIME_MODULE } from './names.js';
+import { GENERATED_MARKER, INDEX_MODULE, RUNTIME_MODULE, type CallMode } from './names.js';
+import { functionLibrary } from './function-library.js';
 
 const PRETTIER: prettier.Options = {
   parser: 'babel-ts',
@@ -85,7 +86,16 @@ function relativeImport(fromModule: string, toModule: string): string {
 }
 
 /** The runtime's ScriptSpec for a model: the one object the generated literal spells out. */
-export function scriptSpecOf(m: WrapperModel): ScriptSpec {
+/** How the wrapper's doc says it runs the script. */
+function callWords(m: WrapperModel, mode: CallMode): string {
+  if (mode === 'functions') {
+    const fcall = m.readOnly ? 'FCALL_RO (read-only: may run on a replica)' : 'FCALL';
+    return `as the function ${functionLibrary(m).name} with ${fcall}; when the function is missing it loads its library with FUNCTION LOAD and calls again`;
+  }
+  return `with ${m.readOnly ? 'EVALSHA_RO (read-only: may run on a replica)' : 'EVALSHA'}; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again`;
+}
+
+export function scriptSpecOf(m: WrapperModel, mode: CallMode = 'eval'): ScriptSpec {
   return {
     name: m.name,
     source: m.source,
@@ -103,6 +113,7 @@ export function scriptSpecOf(m: WrapperModel): ScriptSpec {
     ...(m.localNames ? { localNames: m.localNames } : {}),
     ...(m.lineFiles && m.files ? { lineFiles: m.lineFiles, files: m.files } : {}),
     lua: m.lua,
+    ...(mode === 'functions' ? { fn: functionLibrary(m) } : {}),
   };
 }
 
@@ -130,12 +141,12 @@ function printGroups(groups: ReadonlyArray<ReadonlyArray<StatementStructures | s
 }
 
 /** The wrapper module's statements, as ts-morph structures printed once. */
-function wrapperGroups(m: WrapperModel): Array<Array<StatementStructures | string>> {
+function wrapperGroups(m: WrapperModel, mode: CallMode): Array<Array<StatementStructures | string>> {
   const paramsName = `${m.typeName}Params`;
   const resultName = `${m.typeName}Result`;
   const specName = `${m.name}Script`;
   const summary = m.description.length ? m.description.map(doc).join('\n') : doc(`Runs ${m.source}.`);
-  const call = m.readOnly ? 'EVALSHA_RO (read-only: may run on a replica)' : 'EVALSHA';
+  const call = callWords(m, mode);
   const imports: StatementStructures[] = [
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'ioredis', namedImports: ['ChainableCommander'], isTypeOnly: true },
     {
@@ -178,7 +189,7 @@ function wrapperGroups(m: WrapperModel): Array<Array<StatementStructures | strin
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [doc(`The compiled ${m.source}: the exact text sent, its SHA-1 and its contract.`)],
-      declarations: [{ name: specName, type: 'ScriptSpec', initializer: literal(scriptSpecOf(m)) }],
+      declarations: [{ name: specName, type: 'ScriptSpec', initializer: literal(scriptSpecOf(m, mode)) }],
     },
     {
       kind: StructureKind.Function,
@@ -191,7 +202,7 @@ function wrapperGroups(m: WrapperModel): Array<Array<StatementStructures | strin
       returnType: `Promise<${resultName}>`,
       docs: [
         {
-          description: `${summary}\n\nRuns \`${doc(m.source)}\` with ${call}; on NOSCRIPT it loads the script with SCRIPT LOAD and calls again.`,
+          description: `${summary}\n\nRuns \`${doc(m.source)}\` ${call}.`,
           tags: [
             { tagName: 'param', text: 'redis - an ioredis Redis or Cluster' },
             { tagName: 'param', text: 'params - the keys and args by name' },
@@ -219,12 +230,12 @@ function wrapperGroups(m: WrapperModel): Array<Array<StatementStructures | strin
 }
 
 /** The wrapper module as ts-morph prints it, before formatting. */
-export function wrapperSource(m: WrapperModel): string {
-  return `${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${printGroups(wrapperGroups(m))}`;
+export function wrapperSource(m: WrapperModel, mode: CallMode = 'eval'): string {
+  return `${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${printGroups(wrapperGroups(m, mode))}`;
 }
 
-export function emitWrapper(m: WrapperModel): Promise<string> {
-  return format(wrapperSource(m));
+export function emitWrapper(m: WrapperModel, mode: CallMode = 'eval'): Promise<string> {
+  return format(wrapperSource(m, mode));
 }
 
 /** The index module: imports and re-exports of every wrapper, allScripts and loadAllScripts. */

@@ -4,6 +4,7 @@
 
 import { isRuleName, RULES } from '../diagnostics/codes.js';
 import { DEFAULT_TARGET, TARGETS, type Target } from '../analyze/data/index.js';
+import type { CallMode } from '../codegen/names.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { SeverityOverrides } from '../analyze/suppressions.js';
 import type { MinifyMode } from '../compile.js';
@@ -30,6 +31,8 @@ export interface Config {
   contracts: ConfigContract[];
   /** The server the scripts are checked for: its command table. */
   target: Target;
+  /** How wrappers call the scripts: EVALSHA, or FCALL on a function library per script. */
+  mode: CallMode;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -41,6 +44,7 @@ export const DEFAULT_CONFIG: Config = {
   rules: {},
   contracts: [],
   target: DEFAULT_TARGET,
+  mode: 'eval',
 };
 
 /** The contract parts the config gives a script (by its path relative to the config folder). */
@@ -61,7 +65,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules', 'contracts', 'target'];
+const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules', 'contracts', 'target', 'mode'];
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
 
 /** Why a value is not a target name, or undefined when it is one. */
@@ -109,6 +113,10 @@ export function validateConfig(file: string, raw: unknown): Config {
     const problem = targetProblem(input.target);
     if (problem) throw new ConfigError(file, 'target', problem);
     config.target = input.target as Target;
+  }
+  if (input.mode !== undefined) {
+    if (input.mode !== 'eval' && input.mode !== 'functions') throw new ConfigError(file, 'mode', `must be 'eval' or 'functions', got ${JSON.stringify(input.mode)}`);
+    config.mode = input.mode;
   }
   return config;
 }

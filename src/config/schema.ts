@@ -62,6 +62,7 @@ export function configSchema(): Record<string, unknown> {
       outDir: { type: 'string', description: 'where the wrappers, index.ts and the runtime go', default: 'generated' },
       minify: { enum: ['full', 'none'], default: 'full' },
       target: { enum: [...TARGETS], default: DEFAULT_TARGET, description: 'the server the scripts are checked for (its command table)' },
+      mode: { enum: ['eval', 'functions'], default: 'eval', description: 'how wrappers call the scripts: EVALSHA, or FCALL on a function library per script' },
       rules: rulesSchema(),
       contracts: { type: 'array', items: contractSchema() },
     },

@@ -3,13 +3,14 @@
 import { compile } from '../../src/compile.js';
 import { scriptSpecOf } from '../../src/codegen/emit-wrapper.js';
 import type { ScriptSpec } from '../../templates/runtime.js';
+import type { CallMode } from '../../src/codegen/names.js';
 
-export function specFromLua(path: string, text: string): ScriptSpec {
+export function specFromLua(path: string, text: string, mode: CallMode = 'eval'): ScriptSpec {
   const result = compile(text, { path });
   if (!result.model) {
     throw new Error(`${path} does not compile: ${result.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join('; ')}`);
   }
-  return scriptSpecOf(result.model);
+  return scriptSpecOf(result.model, mode);
 }
 
 /** Records one call: adds 1 to the call's field of a log hash and returns the new count. */

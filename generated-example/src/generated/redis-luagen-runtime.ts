@@ -71,6 +71,12 @@ export interface ScriptSpec {
   files?: readonly string[];
   /** Renamed locals, so that Lua's error messages can name them as the source does. */
   localNames?: readonly LocalName[];
+  /**
+   * Functions mode: the script is the function `name` of a library of its own (`library`, the
+   * code for FUNCTION LOAD), called with FCALL / FCALL_RO. Both names carry the script's
+   * SHA-1, so two versions of a script live side by side during a deploy.
+   */
+  fn?: { name: string; library: string };
 }
 
 /**
@@ -152,7 +158,28 @@ function sourceNames(spec: ScriptSpec, body: string, line: number | undefined): 
   });
 }
 
-function parseScriptError(spec: ScriptSpec, text: string): { code: string; message: string; line: number | undefined; file: string } {
+/**
+ * A function's error in the words of a script's: `script: <name>, on @user_function:N` as
+ * `script: <sha>, on @user_script:M`, where M is the line of the text sent (the library adds
+ * two lines before it: `#!lua name=...` and the function's header).
+ */
+function asScriptError(spec: ScriptSpec, text: string): string {
+  if (!spec.fn) return text;
+  const line = (n: string) => String(Math.max(1, Number(n) - FUNCTION_HEADER_LINES));
+  return text
+    .replace(` script: ${spec.fn.name}, on @user_function:`, ` script: ${spec.sha}, on @user_script:`)
+    .replace(/user_function:(\d+)/g, (_all, n: string) => `user_script:${line(n)}`);
+}
+
+/** Lines a function library puts before the script's own text. */
+const FUNCTION_HEADER_LINES = 2;
+
+function isFunctionMissing(e: unknown): boolean {
+  return replyText(e)?.startsWith('ERR Function not found') ?? false;
+}
+
+function parseScriptError(spec: ScriptSpec, given: string): { code: string; message: string; line: number | undefined; file: string } {
+  const text = asScriptError(spec, given);
   const m = SCRIPT_ERROR.exec(text);
   if (!m) return { code: 'ERR', message: text, line: undefined, file: spec.source };
   const code = m[1] as string;
@@ -188,8 +215,9 @@ function isNoScript(e: unknown): boolean {
 
 /** What the caller gets for a failed call: ScriptError when the script ran, else the error as is. */
 function callerError(spec: ScriptSpec, e: unknown): unknown {
-  const text = replyText(e);
-  if (text === undefined) return e;
+  const given = replyText(e);
+  if (given === undefined || isFunctionMissing(e)) return e;
+  const text = asScriptError(spec, given);
   const space = text.indexOf(' ');
   const code = space < 0 ? text : text.slice(0, space);
   return RAN_IN_SCRIPT.test(text) || !NOT_FROM_SCRIPT.has(code) ? new ScriptError(spec, e as Error, text) : e;
@@ -496,6 +524,7 @@ export function runScript<R>(spec: ScriptSpec, client: Client, params: unknown):
   } catch (e) {
     return Promise.reject(e);
   }
+  if (spec.fn) return runFunction<R>(spec, spec.fn, client, tail);
   const evalsha = spec.readOnly ? 'evalsha_ro' : 'evalsha';
   return (target.call(evalsha, spec.sha, tail) as Promise<unknown>).then(
     (reply) => decodeReply<R>(spec, reply),
@@ -518,6 +547,39 @@ async function reload(spec: ScriptSpec, client: Client, tail: Array<string | Buf
   } catch (e) {
     throw callerError(spec, e);
   }
+}
+
+/** FCALL (FCALL_RO); when the function is missing, its library is loaded on every master and the call sent again. */
+function runFunction<R>(spec: ScriptSpec, fn: NonNullable<ScriptSpec['fn']>, client: Client, tail: Array<string | Buffer>): Promise<R> {
+  const target = client as unknown as Commands;
+  const fcall = () => target.call(spec.readOnly ? 'fcall_ro' : 'fcall', fn.name, tail) as Promise<unknown>;
+  return fcall().then(
+    (reply) => decodeReply<R>(spec, reply),
+    async (e: unknown) => {
+      if (!isFunctionMissing(e)) throw callerError(spec, e);
+      await loadLibrary(client, fn);
+      try {
+        return decodeReply<R>(spec, await fcall());
+      } catch (again) {
+        throw callerError(spec, again);
+      }
+    },
+  );
+}
+
+/**
+ * FUNCTION LOAD REPLACE on every master: the one server, or each master of a Cluster (a
+ * library is not sent across shards; replicas get it by replication, and it survives a
+ * failover and a restart with the data). Checks the name Redis answers.
+ */
+async function loadLibrary(client: Client, fn: NonNullable<ScriptSpec['fn']>): Promise<void> {
+  const masters = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+  await Promise.all(
+    masters.map(async (node) => {
+      const name = await (node as unknown as Commands).call('function', 'load', 'replace', fn.library);
+      if (name !== fn.name) throw new Error(`FUNCTION LOAD answered ${String(name)} for the library ${fn.name}; rebuild the wrappers`);
+    }),
+  );
 }
 
 function nodesOf(client: Client): Redis[] {
@@ -663,7 +725,9 @@ export function queueScript<R>(spec: ScriptSpec, chain: ChainableCommander, para
   const first = !batch.sent.has(spec.sha);
   const result = new QueuedCall<R>(spec, target.length, (target._transactions ?? 0) > 0);
   batch.waiting.push(result);
-  if (first) target.call(spec.readOnly ? 'eval_ro' : 'eval', spec.lua, tail);
+  // A function is loaded once and kept with the data (loadAllScripts): a batch sends FCALL only.
+  if (spec.fn) target.call(spec.readOnly ? 'fcall_ro' : 'fcall', spec.fn.name, tail);
+  else if (first) target.call(spec.readOnly ? 'eval_ro' : 'eval', spec.lua, tail);
   else target.call(spec.readOnly ? 'evalsha_ro' : 'evalsha', spec.sha, tail);
   batch.sent.add(spec.sha);
   return result;
@@ -767,9 +831,12 @@ function whenReady(client: Client, timeoutMs: number): Promise<void> {
  */
 export async function loadScripts(client: Client, specs: readonly ScriptSpec[], options: LoadOptions = {}): Promise<void> {
   await whenReady(client, options.timeoutMs ?? 10_000);
+  for (const spec of specs) if (spec.fn) await loadLibrary(client, spec.fn);
+  const scripts = specs.filter((s) => !s.fn);
+  if (!scripts.length) return;
   await Promise.all(
     nodesOf(client).map(async (node) => {
-      for (const spec of specs) {
+      for (const spec of scripts) {
         const sha = await node.script('LOAD', spec.lua);
         if (sha !== spec.sha) {
           throw new Error(`${spec.name}: SCRIPT LOAD returned ${String(sha)} but the generated sha is ${spec.sha}; rebuild the wrappers`);
