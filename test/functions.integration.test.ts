@@ -13,7 +13,7 @@ const LEDGER = specFromLua('scripts/ledger.lua', '---@key log\n---@arg id string
 const READ = specFromLua('scripts/read.lua', '#!lua flags=no-writes\n---@key log\n---@arg id string\n---@return string?\nreturn redis.call("HGET", KEYS[1], ARGV[1])\n', 'functions');
 const FAILS = specFromLua(
   'scripts/fails.lua',
-  '---@key k\n---@return integer\nlocal n = redis.call("INCR", KEYS[1])\n\nreturn redis.call("HGET", KEYS[1], "field")\n',
+  '---@key k\n---@return integer\nlocal seen = redis.call("EXISTS", KEYS[1])\n\nreturn redis.call("INCR", KEYS[1]) + seen\n',
   'functions',
 );
 
@@ -84,8 +84,8 @@ describe('functions mode, standalone', () => {
     await redis.hset('fn:wrongtype', 'f', 'v');
     const error = await runScript(FAILS, redis, { k: 'fn:wrongtype' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScriptError);
-    expect((error as ScriptError).message).toContain('scripts/fails.lua:3');
-    expect((error as ScriptError).message).toContain('WRONGTYPE');
+    expect((error as ScriptError).message).toBe('fails (scripts/fails.lua:5): WRONGTYPE Operation against a key holding the wrong kind of value');
+    expect((error as ScriptError).line).toBe(5);
   });
 
   it('loadScripts installs every library; a changed script is a new library next to the old one', async () => {

@@ -1,5 +1,6 @@
 // generated-example/ is rebuilt in memory and must equal the committed output byte for
-// byte, with no missing or extra generated file. UPDATE_GOLDEN=1 rewrites it.
+// byte, with no missing or extra generated file, for both of its configs (EVALSHA and FCALL
+// wrappers of the same scripts). UPDATE_GOLDEN=1 rewrites it.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileProject } from '../src/compile-project.js';
@@ -8,9 +9,12 @@ import { updating } from './support/golden.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', 'generated-example');
 
-describe('generated-example', () => {
+describe.each([
+  ['EVALSHA wrappers (src/generated)', undefined],
+  ['FCALL wrappers (src/generated-functions)', 'redis-luagen.functions.json'],
+])('generated-example, %s', (_kind, configFile) => {
   it('is exactly what the tool generates', async () => {
-    const loaded = await loadConfig(EXAMPLE);
+    const loaded = await loadConfig(EXAMPLE, configFile);
     const paths = await findScripts(loaded);
     expect(paths.length).toBe(9);
     const result = await compileProject({
@@ -30,7 +34,7 @@ describe('generated-example', () => {
   });
 
   it('is deterministic: two runs give identical bytes', async () => {
-    const loaded = await loadConfig(EXAMPLE);
+    const loaded = await loadConfig(EXAMPLE, configFile);
     const files = await readScripts(EXAMPLE, await findScripts(loaded));
     const input = { config: loaded.config, files, runtimeTemplate: readRuntimeTemplate() };
     const a = await compileProject(input);

@@ -167,8 +167,8 @@ function asScriptError(spec: ScriptSpec, text: string): string {
   if (!spec.fn) return text;
   const line = (n: string) => String(Math.max(1, Number(n) - FUNCTION_HEADER_LINES));
   return text
-    .replace(` script: ${spec.fn.name}, on @user_function:`, ` script: ${spec.sha}, on @user_script:`)
-    .replace(/user_function:(\d+)/g, (_all, n: string) => `user_script:${line(n)}`);
+    .replace(/user_function:(\d+)/g, (_all, n: string) => `user_script:${line(n)}`)
+    .replace(` script: ${spec.fn.name}, on @user_script:`, ` script: ${spec.sha}, on @user_script:`);
 }
 
 /** Lines a function library puts before the script's own text. */
