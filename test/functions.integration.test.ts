@@ -8,6 +8,9 @@ import { loadScripts, queueScript, runScript, ScriptError } from '../templates/r
 import { startCluster, startStandalone, type StartedCluster, type StartedServer } from './support/redis-servers.js';
 import { admin, closeAdmins, failover, keySlot } from './support/cluster-admin.js';
 import { specFromLua } from './support/specs.js';
+import { cli, project } from './support/temp-project.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const LEDGER = specFromLua('scripts/ledger.lua', '---@key log\n---@arg id string\n---@return integer\nreturn redis.call("HINCRBY", KEYS[1], ARGV[1], 1)\n', 'functions');
 const READ = specFromLua('scripts/read.lua', '#!lua flags=no-writes\n---@key log\n---@arg id string\n---@return string?\nreturn redis.call("HGET", KEYS[1], ARGV[1])\n', 'functions');
@@ -138,4 +141,27 @@ describe('functions mode, Cluster', () => {
     expect(calls(s, 'fcall')).toBe(1);
     expect(await admin(promoted.port).hgetall(log)).toEqual({ before: '1', after: '1' });
   }, 90000);
+});
+
+describe('choosing the mode', () => {
+  const SCRIPT = '---@key k\n---@return integer\nreturn redis.call("INCR", KEYS[1])\n';
+  const config = (extra: object) => JSON.stringify({ include: ['lua/*.lua'], rootDir: 'lua', outDir: 'gen', ...extra });
+
+  it('"mode" in the config and --mode on the command line; a wrong one is refused by name', async () => {
+    const dir = project({ 'redis-luagen.config.json': config({}), 'lua/incr.lua': SCRIPT });
+    expect((await cli(dir, 'build')).code).toBe(0);
+    expect(readFileSync(join(dir, 'gen/incr.ts'), 'utf8')).not.toContain('fn: {');
+    expect((await cli(dir, 'build', '--mode', 'functions')).code).toBe(0);
+    expect(readFileSync(join(dir, 'gen/incr.ts'), 'utf8')).toContain("name: 'rlg_incr_");
+    // The cache does not answer for the other mode: check (eval, from the config) sees the FCALL wrapper as stale.
+    expect((await cli(dir, 'check', '--format', 'plain')).stdout).toContain('gen/incr.ts is stale');
+    const bad = await cli(dir, 'build', '--mode', 'fast');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--mode must be eval or functions, got 'fast'");
+    const inConfig = project({ 'redis-luagen.config.json': config({ mode: 'functions' }), 'lua/incr.lua': SCRIPT });
+    expect((await cli(inConfig, 'build')).code).toBe(0);
+    expect(readFileSync(join(inConfig, 'gen/incr.ts'), 'utf8')).toContain('FCALL');
+    const wrong = project({ 'redis-luagen.config.json': config({ mode: 'fcall' }), 'lua/incr.lua': SCRIPT });
+    expect((await cli(wrong, 'build')).stderr).toContain(`"mode": must be 'eval' or 'functions', got "fcall"`);
+  });
 });
