@@ -5,10 +5,10 @@
 // config is reported and the previous one stays in force until it is fixed.
 
 import { relative, resolve, sep } from 'node:path';
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import { loadConfig, resolveOutDir, type LoadedConfig, type WriteReport } from '../io/files.js';
-import { FileMemo, fileStamp } from '../io/file-memo.js';
+import { FileMemo } from '../io/file-memo.js';
+import { watchFiles } from './file-events.js';
 import { runProject, writeRun, type ProjectRun, type Remembered, type RunOptions } from '../cli/run-project.js';
 
 export type BuildEvent =
@@ -29,136 +29,136 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
-/** chokidar's window for changes of one file: a second change within it emits no event. */
-const CHOKIDAR_THROTTLE_MS = 50;
-
-const stampOf = (path: string): string | undefined => {
-  try {
-    return fileStamp(path);
-  } catch {
-    return undefined; // gone
-  }
-};
-
 export async function startWatch(given: RunOptions, options: WatchOptions): Promise<Watcher> {
-  // Long enough to take an editor's save (write, rename) or a checkout as one change; short
-  // enough to leave most of the 100 ms between a save and the wrapper on disk to the build.
-  const debounceMs = options.debounceMs ?? 10;
-  const stopping = new AbortController();
-  void options.stop?.then(() => stopping.abort());
-  const memo = new FileMemo();
-  const run: RunOptions = { ...given, signal: stopping.signal, memo };
-  let loaded: LoadedConfig = await loadConfig(run.cwd, run.config);
-  const root = loaded.root;
-  let timer: NodeJS.Timeout | undefined;
-  let building: Promise<void> = Promise.resolve();
-  let pending = false;
+  const session = new Session(given, options, await loadConfig(given.cwd, given.config));
+  const files = await watchFiles(session.root, (path) => session.ignored(path), (path) => session.onChange(path), session.stopping.signal);
+  await session.start();
+  void warmUp();
+  return {
+    root: session.root,
+    idle: () => session.idle(),
+    async close() {
+      await session.close();
+      await files.close();
+    },
+  };
+}
 
-  const outDir = () => resolveOutDir(loaded, run.cwd, run.out);
-  const isConfig = (path: string) =>
-    (loaded.file !== undefined && resolve(path) === loaded.file) || /(^|[\\/])redis-luagen\.config\.json$/.test(path);
-
+/** One watch: the config in force, what the last build found, and the rebuild to come. */
+class Session {
+  readonly stopping = new AbortController();
+  readonly root: string;
+  private readonly run: RunOptions;
+  private readonly memo = new FileMemo();
+  /** Long enough to take an editor's save (write, rename) or a checkout as one change; short enough to leave most of the 100 ms between a save and its wrapper on disk to the build. */
+  private readonly debounceMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private building: Promise<void> = Promise.resolve();
+  private pending = false;
+  private reloadPending = false;
   /** Files the scripts included at the last build (project-relative): a change rebuilds their dependents. */
-  let dependencies = new Set<string>();
-
+  private dependencies = new Set<string>();
   /** Paths changed since the last build started. */
-  let changed = new Set<string>();
-
+  private changed = new Set<string>();
   /** What the last build can tell the next: unchanged scripts are not compiled again. */
-  let remembered: Remembered | undefined;
+  private remembered: Remembered | undefined;
 
-  const buildOnce = async (because: string[] = []): Promise<void> => {
+  constructor(
+    given: RunOptions,
+    private readonly options: WatchOptions,
+    private loaded: LoadedConfig,
+  ) {
+    this.debounceMs = options.debounceMs ?? 10;
+    void options.stop?.then(() => this.stopping.abort());
+    this.run = { ...given, signal: this.stopping.signal, memo: this.memo };
+    this.root = loaded.root;
+  }
+
+  async start(): Promise<void> {
+    this.building = this.buildOnce();
+    await this.building;
+  }
+
+  /** The output folder, node_modules and .git are never watched. */
+  ignored(path: string): boolean {
+    const abs = resolve(path);
+    const out = resolveOutDir(this.loaded, this.run.cwd, this.run.out);
+    if (abs === out || abs.startsWith(out + sep)) return true;
+    return /(^|[\\/])(node_modules|\.git)([\\/]|$)/.test(relative(this.root, abs));
+  }
+
+  onChange(path: string): void {
+    this.memo.forget([resolve(path)]);
+    const config = this.isConfig(path);
+    if (!config && !this.matchesScript(path)) return;
+    this.changed.add(relative(this.run.cwd, resolve(path)).split(sep).join('/'));
+    if (config) this.reloadPending = true;
+    this.schedule();
+  }
+
+  async idle(): Promise<void> {
+    while (this.pending || this.timer) await new Promise((r) => setTimeout(r, this.debounceMs));
+    await this.building;
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    if (this.timer) clearTimeout(this.timer);
+    await this.building;
+  }
+
+  private isConfig(path: string): boolean {
+    return (this.loaded.file !== undefined && resolve(path) === this.loaded.file) || /(^|[\\/])redis-luagen\.config\.json$/.test(path);
+  }
+
+  private matchesScript(path: string): boolean {
+    const rel = relative(this.root, resolve(path)).split(sep).join('/');
+    if (this.dependencies.has(rel)) return true;
+    if (!rel.endsWith('.lua')) return false;
+    if (this.run.paths && this.run.paths.length) return true;
+    const { include, exclude } = this.loaded.config;
+    return picomatch(include)(rel) && !(exclude.length && picomatch(exclude)(rel));
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.pending = true;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pending = false;
+      const reloadConfig = this.reloadPending;
+      this.reloadPending = false;
+      const because = [...this.changed].sort();
+      this.changed = new Set();
+      this.building = this.building.then(() => this.rebuild(reloadConfig, because));
+    }, this.debounceMs);
+  }
+
+  /** Reloads the config when it changed (a broken one is reported and the previous one stays), then builds. */
+  private async rebuild(reloadConfig: boolean, because: string[]): Promise<void> {
+    if (reloadConfig) {
+      try {
+        this.loaded = await loadConfig(this.run.cwd, this.run.config);
+      } catch (e) {
+        this.options.onBuild({ kind: 'error', error: e as Error });
+        return;
+      }
+    }
+    await this.buildOnce(because);
+  }
+
+  private async buildOnce(because: string[] = []): Promise<void> {
     const started = performance.now();
     try {
-      const project = await runProject(run, loaded, remembered);
-      dependencies = new Set(project.result.scripts.flatMap((s) => s.includes));
+      const project = await runProject(this.run, this.loaded, this.remembered);
+      this.dependencies = new Set(project.result.scripts.flatMap((s) => s.includes));
       const report = await writeRun(project);
-      remembered = report.remembered;
-      options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started, changed: because });
+      this.remembered = report.remembered;
+      this.options.onBuild({ kind: 'built', run: project, report, ms: performance.now() - started, changed: because });
     } catch (e) {
-      if (!stopping.signal.aborted) options.onBuild({ kind: 'error', error: e as Error });
+      if (!this.stopping.signal.aborted) this.options.onBuild({ kind: 'error', error: e as Error });
     }
-  };
-
-  let reloadPending = false;
-  const schedule = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      pending = false;
-      const reloadConfig = reloadPending;
-      reloadPending = false;
-      const because = [...changed].sort();
-      changed = new Set();
-      building = building.then(async () => {
-        if (reloadConfig) {
-          try {
-            loaded = await loadConfig(run.cwd, run.config);
-          } catch (e) {
-            options.onBuild({ kind: 'error', error: e as Error });
-            return;
-          }
-        }
-        await buildOnce(because);
-      });
-    }, debounceMs);
-    pending = true;
-  };
-
-  const ignored = (path: string): boolean => {
-    const abs = resolve(path);
-    const out = outDir();
-    if (abs === out || abs.startsWith(out + sep)) return true;
-    const rel = relative(root, abs);
-    return /(^|[\\/])(node_modules|\.git)([\\/]|$)/.test(rel);
-  };
-
-  const watcher: FSWatcher = chokidarWatch(root, { ignored, ignoreInitial: true, awaitWriteFinish: false });
-  const matchesScript = (path: string): boolean => {
-    const rel = relative(root, resolve(path)).split(sep).join('/');
-    if (dependencies.has(rel)) return true;
-    if (!rel.endsWith('.lua')) return false;
-    if (run.paths && run.paths.length) return true;
-    return picomatch(loaded.config.include)(rel) && !(loaded.config.exclude.length && picomatch(loaded.config.exclude)(rel));
-  };
-  // chokidar drops a second change of a file within 50 ms of the first: look at each changed
-  // file again once that window is over, and take a difference as a change of its own.
-  const recheck = (path: string): void => {
-    const stamp = stampOf(path);
-    setTimeout(() => {
-      if (!stopping.signal.aborted && stampOf(path) !== stamp) onChange(path);
-    }, CHOKIDAR_THROTTLE_MS + 10).unref();
-  };
-  const onChange = (path: string): void => {
-    memo.forget([resolve(path)]);
-    recheck(path);
-    if (isConfig(path) || matchesScript(path)) changed.add(relative(run.cwd, resolve(path)).split(sep).join('/'));
-    if (isConfig(path)) {
-      reloadPending = true;
-      schedule();
-    } else if (matchesScript(path)) {
-      schedule();
-    }
-  };
-  watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
-  await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
-  building = buildOnce();
-  await building;
-  void warmUp();
-
-  return {
-    root,
-    async idle() {
-      while (pending || timer) await new Promise((r) => setTimeout(r, debounceMs));
-      await building;
-    },
-    async close() {
-      stopping.abort();
-      if (timer) clearTimeout(timer);
-      await building;
-      await watcher.close();
-    },
-  };
+  }
 }
 
 /**
