@@ -1,10 +1,10 @@
 // The build cache: an unchanged script is not compiled again, and every input that decides an
 // output (the script, a file it includes, the config, the tool, the wrapper on disk) makes it
 // be compiled again. A run from the cache gives what a run without it gives, byte for byte.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, project } from './support/temp-project.js';
+import { cli, filesUnder, project } from './support/temp-project.js';
 import { CACHE_FILE, toolFingerprint } from '../src/io/cache-file.js';
 import type { BuildCache } from '../src/cache/script-cache.js';
 
@@ -15,17 +15,6 @@ const WARN = '---@key k\n---@return string?\nlocal x = 1\nreturn redis.call("GET
 const WITH_INCLUDE = '---@key k\n---@return integer\n--- @include "../lib/ttl"\nreturn ttlOf(KEYS[1])\n';
 const LIB = 'local function ttlOf(key)\n  return redis.call("TTL", key)\nend\n';
 
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name !== CACHE_FILE) out[relative(dir, join(d, e.name))] = readFileSync(join(d, e.name), 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const readCache = (dir: string): BuildCache => JSON.parse(readFileSync(join(dir, 'gen', CACHE_FILE), 'utf8')) as BuildCache;
 const writeCache = (dir: string, cache: BuildCache) => writeFileSync(join(dir, 'gen', CACHE_FILE), JSON.stringify(cache));
@@ -41,11 +30,11 @@ function markFindings(dir: string, tool = toolFingerprint()): void {
 async function coldBuild(sources: Record<string, string>): Promise<{ out: Record<string, string>; stdout: string; code: number }> {
   const dir = project(sources);
   const r = await cli(dir, 'build', '--format', 'plain');
-  return { out: files(join(dir, 'gen')), stdout: r.stdout, code: r.code };
+  return { out: filesUnder(join(dir, 'gen')), stdout: r.stdout, code: r.code };
 }
 
 function sourcesOf(dir: string): Record<string, string> {
-  const all = files(dir);
+  const all = filesUnder(dir);
   return Object.fromEntries(Object.entries(all).filter(([p]) => !p.startsWith('gen/')));
 }
 
@@ -71,7 +60,7 @@ describe('build cache', () => {
     const cached = await cli(dir, 'build', '--format', 'plain');
     const cold = await coldBuild(sources);
     expect(cached.stdout).toBe(cold.stdout);
-    expect(files(join(dir, 'gen'))).toEqual(cold.out);
+    expect(filesUnder(join(dir, 'gen'))).toEqual(cold.out);
   });
 
   it('compiles a script again when a file it includes changes', async () => {
@@ -85,7 +74,7 @@ describe('build cache', () => {
     const after = readFileSync(join(dir, 'gen/ttl.ts'), 'utf8');
     expect(after).not.toBe(before);
     expect(after).toContain('PTTL');
-    expect(files(join(dir, 'gen'))).toEqual((await coldBuild(sourcesOf(dir))).out);
+    expect(filesUnder(join(dir, 'gen'))).toEqual((await coldBuild(sourcesOf(dir))).out);
   });
 
   it('compiles again when an include that was missing appears', async () => {
@@ -109,7 +98,7 @@ describe('build cache', () => {
     const r = await cli(dir, 'build', '--format', 'plain');
     expect(r.stdout).not.toContain('REMEMBERED');
     expect(readFileSync(join(dir, 'gen/incr.ts'), 'utf8')).not.toBe(minified);
-    expect(files(join(dir, 'gen'))).toEqual((await coldBuild(sourcesOf(dir))).out);
+    expect(filesUnder(join(dir, 'gen'))).toEqual((await coldBuild(sourcesOf(dir))).out);
 
     // A rule's severity is config too.
     markFindings(dir);
@@ -145,7 +134,7 @@ describe('build cache', () => {
   it('takes a damaged or foreign cache file as no cache, and replaces it', async () => {
     const dir = project({ 'redis-luagen.config.json': JSON.stringify(CONFIG), 'lua/incr.lua': INCR, 'lua/warn.lua': WARN });
     await cli(dir, 'build');
-    const good = files(join(dir, 'gen'));
+    const good = filesUnder(join(dir, 'gen'));
     const key = Object.values(readCache(dir).scripts)[0]?.key;
     const damaged = [
       '{ not json',
@@ -161,7 +150,7 @@ describe('build cache', () => {
       const r = await cli(dir, 'build', '--format', 'plain');
       expect(r.code, text).toBe(0);
       expect(r.stdout, text).toContain('lua/warn.lua:3:7: warning');
-      expect(files(join(dir, 'gen')), text).toEqual(good);
+      expect(filesUnder(join(dir, 'gen')), text).toEqual(good);
       expect(readCache(dir).tool, text).toBe(toolFingerprint());
     }
   });
@@ -186,7 +175,7 @@ describe('build cache', () => {
     rmSync(join(dir, 'lua/b/incr.lua'));
     const r = await cli(dir, 'build', '--format', 'plain');
     expect(r.code).toBe(0);
-    expect(files(join(dir, 'gen'))).toEqual((await coldBuild(sourcesOf(dir))).out);
+    expect(filesUnder(join(dir, 'gen'))).toEqual((await coldBuild(sourcesOf(dir))).out);
   });
 
   it('after check --lint (which emits nothing), build still writes every wrapper', async () => {

@@ -2,30 +2,18 @@
 // same build on one thread. The bin runs the built package (workers need JavaScript files),
 // forced to 2 workers; the in-process run (TypeScript sources) stays on one thread.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from './support/temp-project.js';
+import { cli, filesUnder } from './support/temp-project.js';
 import { writeProject } from './support/synthetic-project.js';
-import { CACHE_FILE } from '../src/io/cache-file.js';
 import { PARALLEL_MIN } from '../src/project/workers.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'redis-luagen.js');
 const base = mkdtempSync(join(tmpdir(), 'redis-luagen-parallel-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-function outputs(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name !== CACHE_FILE) out[relative(dir, join(d, e.name))] = readFileSync(join(d, e.name), 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('parallel cold build', () => {
   it('writes what the one-thread build writes and reports the same findings', async () => {
@@ -43,6 +31,6 @@ describe('parallel cold build', () => {
     expect(child.stderr).toContain(`${PARALLEL_MIN * 2 + 2} compiled on 2 worker threads, 0 unchanged`);
     expect(child.stdout).toContain('RL008');
     expect(child.stdout).toContain('RL001');
-    expect(outputs(join(base, 'two/src/generated'))).toEqual(outputs(join(one.root, 'src/generated')));
+    expect(filesUnder(join(base, 'two/src/generated'))).toEqual(filesUnder(join(one.root, 'src/generated')));
   }, 120_000);
 });

@@ -6,19 +6,10 @@
 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { rng } from './lua-gen.js';
 
 type Rand = () => number;
 
-function mulberry32(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
@@ -292,7 +283,7 @@ export interface Project {
 /** Writes `count` scripts (seeded) under root/scripts, with a config and a .luacheckrc. */
 export function writeProject(root: string, count: number, seed: number): Project {
   rmSync(root, { recursive: true, force: true });
-  const r = mulberry32(seed);
+  const r = rng(seed);
   const scripts: string[] = [];
   let lines = 0;
   const write = (rel: string, text: string) => {
