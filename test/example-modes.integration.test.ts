@@ -1,21 +1,36 @@
-// The example's scripts through both call modes: the EVALSHA wrappers (src/generated) and the
-// FCALL wrappers (src/generated-functions, "mode": "functions") run the same calls, on a real
-// standalone server and a real Cluster, directly, in a pipeline and in a transaction, and
-// must give identical results.
+// The example's scripts through every client and call mode: ioredis EVALSHA (src/generated),
+// ioredis FCALL (src/generated-functions), node-redis EVALSHA (src/generated-node-redis) and
+// node-redis FCALL (src/generated-node-redis-functions) run the same calls, on a real
+// standalone server and a real Cluster, directly, in a pipeline and in a transaction, and must
+// give identical results. node-redis runs with RESP3 (its default) and with RESP2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster, Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { createClient, createCluster } from 'redis';
 import * as evalWrappers from '../generated-example/src/generated/index.js';
 import * as fnWrappers from '../generated-example/src/generated-functions/index.js';
+import * as nrEvalWrappers from '../generated-example/src/generated-node-redis/index.js';
+import * as nrFnWrappers from '../generated-example/src/generated-node-redis-functions/index.js';
 import { cluster, standalone } from './support/clients.js';
 
-type Client = Redis | Cluster;
-type Wrappers = typeof evalWrappers;
+/* eslint-disable @typescript-eslint/no-explicit-any -- one scenario for wrappers typed for two clients */
+type AnyWrappers = Record<string, any>;
+
+/** What the scenario needs of a client besides the wrappers. */
+interface Driver {
+  client: unknown;
+  hset(key: string, field: string, value: string): Promise<unknown>;
+  set(key: string, value: string): Promise<unknown>;
+  /** A pipeline and a transaction: queue on `chain`, then `run()` it. */
+  batches(): Array<{ chain: unknown; run(): Promise<unknown> }>;
+  close(): Promise<unknown>;
+}
 
 let run = 0;
 
 /** Every example script once, then a pipeline and a transaction; keys under one fresh tag. */
-async function scenario(w: Wrappers, redis: Client): Promise<unknown[]> {
+async function scenario(w: AnyWrappers, d: Driver): Promise<unknown[]> {
   const tag = `{modes-${process.pid}-${Date.now()}-${run++}}`;
+  const redis = d.client;
   const out: unknown[] = [];
   out.push(await w.slidingWindow(redis, { window: `rate:${tag}`, now: 1_000, windowMs: 60_000, limit: 1, requestId: 'a' }));
   out.push(await w.slidingWindow(redis, { window: `rate:${tag}`, now: 1_001, windowMs: 60_000, limit: 1, requestId: 'b' }));
@@ -25,19 +40,19 @@ async function scenario(w: Wrappers, redis: Client): Promise<unknown[]> {
   out.push(await w.leaderboardUpdate(redis, { board: `board:${tag}`, player: 'ada', points: 1.5 }));
   out.push(await w.idempotencyCheck(redis, { idem: `idem:${tag}`, pending: { n: 1 }, ttlSeconds: 60 }));
   out.push(await w.idempotencyCheck(redis, { idem: `idem:${tag}`, pending: { n: 2 }, ttlSeconds: 60 }));
-  await redis.hset(`profile:${tag}`, 'name', 'Ada');
+  await d.hset(`profile:${tag}`, 'name', 'Ada');
   out.push(await w.lookupProfile(redis, { profile: `profile:${tag}` }));
-  await redis.set(`c:${tag}:1`, '40');
+  await d.set(`c:${tag}:1`, '40');
   out.push(await w.sumCounters(redis, { counters: [`c:${tag}:1`, `c:${tag}:2`] }));
   out.push(await w.enqueueJob(redis, { queue: `jobs:${tag}`, job: { n: 1 }, priority: 'high' }));
   out.push(await w.legacyTouch(redis, { key1: `legacy:${tag}`, arg1: '5', arg2: '60' }));
-  for (const chain of [redis.pipeline(), redis.multi()]) {
+  for (const { chain, run: exec } of d.batches()) {
     const calls = [
       w.enqueueJob.queue(chain, { queue: `jobs:${tag}`, job: 'x', priority: 'low' }),
       w.leaderboardUpdate.queue(chain, { board: `board:${tag}`, player: 'ada', points: 2 }),
       w.lookupProfile.queue(chain, { profile: `profile:${tag}` }),
     ];
-    await chain.exec();
+    await exec();
     out.push(await Promise.all(calls));
   }
   const failed = await w.sumCounters(redis, { counters: [`jobs:${tag}`] }).catch((e: Error) => `${e.name}: ${e.message}`);
@@ -45,24 +60,74 @@ async function scenario(w: Wrappers, redis: Client): Promise<unknown[]> {
   return out;
 }
 
+function ioredisDriver(client: any): Driver {
+  return {
+    client,
+    hset: (k, f, v) => client.hset(k, f, v),
+    set: (k, v) => client.set(k, v),
+    batches: () => [client.pipeline(), client.multi()].map((chain) => ({ chain, run: () => chain.exec() })),
+    close: () => client.quit(),
+  };
+}
+
+async function nodeRedisDriver(kind: 'standalone' | 'cluster', RESP: 2 | 3): Promise<Driver> {
+  const client: any =
+    kind === 'standalone'
+      ? createClient({ socket: { host: '127.0.0.1', port: inject('redisStandalonePort') }, RESP })
+      : createCluster({ rootNodes: inject('redisClusterPorts').map((port) => ({ socket: { host: '127.0.0.1', port } })), RESP });
+  await client.connect();
+  return {
+    client,
+    hset: (k, f, v) => client.hSet(k, f, v),
+    set: (k, v) => client.set(k, v),
+    batches: () => {
+      const pipeline = client.multi();
+      const transaction = client.multi();
+      return [
+        { chain: pipeline, run: () => pipeline.execAsPipeline() },
+        { chain: transaction, run: () => transaction.exec() },
+      ];
+    },
+    close: () => client.close(),
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 describe.each([
   ['standalone', () => standalone()],
   ['cluster', () => cluster()],
-])('the example through EVALSHA and through FCALL on %s', (_kind, connect) => {
-  let redis: Client;
+] as const)('the example through every client and call mode on %s', (kind, connect) => {
+  const drivers: Driver[] = [];
+  let io: Driver;
   beforeAll(() => {
-    redis = connect();
+    io = ioredisDriver(connect());
+    drivers.push(io);
   });
   afterAll(async () => {
-    await redis.quit();
+    for (const d of drivers) await d.close();
   });
 
-  it('gives identical results, errors included', async () => {
-    const viaEval = await scenario(evalWrappers, redis);
-    const viaFunctions = await scenario(fnWrappers, redis);
+  let viaEval: unknown[];
+  beforeAll(async () => {
+    viaEval = await scenario(evalWrappers, io);
+  });
+
+  it('ioredis: EVALSHA and FCALL give identical results, errors included', async () => {
+    const viaFunctions = await scenario(fnWrappers, io);
     expect(viaFunctions).toEqual(viaEval);
-    // The calls did go through FCALL: the libraries are there.
     expect(String(fnWrappers.slidingWindowScript.fn?.name)).toMatch(/^rlg_slidingWindow_/);
     expect(viaEval.at(-1)).toMatch(/^ScriptError: .*sum-counters\.lua:\d+/);
+  });
+
+  it.each([
+    ['EVALSHA', 3],
+    ['EVALSHA', 2],
+    ['FCALL', 3],
+    ['FCALL', 2],
+  ] as const)('node-redis %s with RESP%d gives what ioredis EVALSHA gives', async (call, resp) => {
+    const d = await nodeRedisDriver(kind, resp);
+    drivers.push(d);
+    const got = await scenario(call === 'EVALSHA' ? nrEvalWrappers : nrFnWrappers, d);
+    expect(got).toEqual(viaEval);
   });
 });

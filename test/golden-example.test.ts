@@ -1,6 +1,6 @@
 // generated-example/ is rebuilt in memory and must equal the committed output byte for
-// byte, with no missing or extra generated file, for both of its configs (EVALSHA and FCALL
-// wrappers of the same scripts). UPDATE_GOLDEN=1 rewrites it.
+// byte, with no missing or extra generated file, for each of its configs (EVALSHA and FCALL
+// wrappers of the same scripts, for ioredis and for node-redis). UPDATE_GOLDEN=1 rewrites it.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileProject } from '../src/compile-project.js';
@@ -12,6 +12,8 @@ const EXAMPLE = join(import.meta.dirname, '..', 'generated-example');
 describe.each([
   ['EVALSHA wrappers (src/generated)', undefined],
   ['FCALL wrappers (src/generated-functions)', 'redis-luagen.functions.json'],
+  ['node-redis EVALSHA wrappers (src/generated-node-redis)', 'redis-luagen.node-redis.json'],
+  ['node-redis FCALL wrappers (src/generated-node-redis-functions)', 'redis-luagen.node-redis-functions.json'],
 ])('generated-example, %s', (_kind, configFile) => {
   it('is exactly what the tool generates', async () => {
     const loaded = await loadConfig(EXAMPLE, configFile);
@@ -20,7 +22,7 @@ describe.each([
     const result = await compileProject({
       config: loaded.config,
       files: await readScripts(EXAMPLE, paths),
-      runtimeTemplate: readRuntimeTemplate(),
+      runtimeTemplate: readRuntimeTemplate(loaded.config.client),
     });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.scripts.every((s) => s.status === 'built')).toBe(true);
@@ -36,7 +38,7 @@ describe.each([
   it('is deterministic: two runs give identical bytes', async () => {
     const loaded = await loadConfig(EXAMPLE, configFile);
     const files = await readScripts(EXAMPLE, await findScripts(loaded));
-    const input = { config: loaded.config, files, runtimeTemplate: readRuntimeTemplate() };
+    const input = { config: loaded.config, files, runtimeTemplate: readRuntimeTemplate(loaded.config.client) };
     const a = await compileProject(input);
     const b = await compileProject({ ...input, files: [...files].reverse() });
     expect([...b.outputs]).toEqual([...a.outputs]);

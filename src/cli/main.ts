@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import type { MinifyMode } from '../compile.js';
 import { countDiagnostics } from '../diagnostics/diagnostic.js';
 import { FORMATS, render, type Format } from '../diagnostics/render/render.js';
-import { ConfigError, targetProblem } from '../config/config.js';
+import { clientProblem, ConfigError, targetProblem } from '../config/config.js';
 import type { Target } from '../analyze/data/index.js';
-import type { CallMode } from '../codegen/names.js';
+import type { CallMode, ClientKind } from '../codegen/names.js';
 import { loadConfig, PathError, readPackageFile, readProjectFile, readRuntimeTemplate, removePendingTemps } from '../io/files.js';
 import { compileProject } from '../compile-project.js';
 import { driftDiagnostics, runProject, withOverrides, writeRun, type ProjectRun, type RunOptions } from './run-project.js';
@@ -67,7 +67,7 @@ interface Parsed {
   stdinFilename?: string;
 }
 
-const OPTIONS = ['--config', '--out', '--target', '--format', '--max-warnings', '--mode', '--color', '--no-color', '--quiet', '--verbose', '--lint', '--stdin-filename', '--help', '--version'];
+const OPTIONS = ['--config', '--out', '--target', '--format', '--max-warnings', '--mode', '--client', '--color', '--no-color', '--quiet', '--verbose', '--lint', '--stdin-filename', '--help', '--version'];
 
 function parse(argv: readonly string[], cwd: string): Parsed | { help: string } | 'version' {
   let values;
@@ -84,6 +84,7 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
         format: { type: 'string' },
         'max-warnings': { type: 'string' },
         mode: { type: 'string' },
+        client: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -123,7 +124,10 @@ function parse(argv: readonly string[], cwd: string): Parsed | { help: string } 
   const targetProblemText = values.target === undefined ? undefined : targetProblem(values.target);
   if (targetProblemText) throw new UsageError(`--target ${targetProblemText}`);
   const target = values.target as Target | undefined;
-  return { command, run: { cwd, config: values.config, out: values.out, paths, ...(target ? { target } : {}), ...(callMode ? { mode: callMode } : {}), ...(values.lint ? { lintOnly: true } : {}) }, format, maxWarnings, mode, color, quiet: values.quiet === true, verbose: values.verbose === true, ...(stdin ? { stdinFilename: stdin } : {}) };
+  const clientText = values.client === undefined ? undefined : clientProblem(values.client);
+  if (clientText) throw new UsageError(`--client ${clientText}`);
+  const client = values.client as ClientKind | undefined;
+  return { command, run: { cwd, config: values.config, out: values.out, paths, ...(target ? { target } : {}), ...(callMode ? { mode: callMode } : {}), ...(client ? { client } : {}), ...(values.lint ? { lintOnly: true } : {}) }, format, maxWarnings, mode, color, quiet: values.quiet === true, verbose: values.verbose === true, ...(stdin ? { stdinFilename: stdin } : {}) };
 }
 
 export function summaryLine(run: ProjectRun, ms: number, extra: string[]): string {
@@ -248,7 +252,7 @@ async function checkStdin(p: Parsed, io: CliIO): Promise<number> {
   const loaded = withOverrides(await loadConfig(io.cwd, p.run.config), p.run);
   const given = p.stdinFilename ? resolve(io.cwd, p.stdinFilename) : join(loaded.root, loaded.config.rootDir, 'stdin.lua');
   const path = relative(loaded.root, given).split(sep).join('/');
-  const result = await compileProject({ config: loaded.config, files: [{ path, bytes: text }], runtimeTemplate: readRuntimeTemplate(), readSource: (x) => readProjectFile(loaded.root, x) });
+  const result = await compileProject({ config: loaded.config, files: [{ path, bytes: text }], runtimeTemplate: readRuntimeTemplate(loaded.config.client), readSource: (x) => readProjectFile(loaded.root, x) });
   const shownPath = relative(io.cwd, join(loaded.root, path)).split(sep).join('/');
   const diagnostics = result.diagnostics.filter((d) => d.file === path).map((d) => ({ ...d, file: shownPath }));
   const run = { diagnostics, sources: new Map([[shownPath, text]]) };

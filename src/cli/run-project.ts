@@ -24,7 +24,7 @@ import {
 } from '../io/files.js';
 import type { FileMemo } from '../io/file-memo.js';
 import type { Target } from '../analyze/data/index.js';
-import type { CallMode } from '../codegen/names.js';
+import type { CallMode, ClientKind } from '../codegen/names.js';
 import { CACHE_FILE, cacheFrom, readCacheText, toolFingerprint } from '../io/cache-file.js';
 import { emptyCache, serializeCache, type BuildCache } from '../cache/script-cache.js';
 
@@ -45,12 +45,14 @@ export interface RunOptions {
   target?: Target;
   /** --mode: how wrappers call (eval or functions), over the config's "mode". */
   mode?: CallMode;
+  /** --client: the client the wrappers take, over the config's "client". */
+  client?: ClientKind;
 }
 
 /** The config with the command line's overrides applied. */
-export function withOverrides(loaded: LoadedConfig, options: Pick<RunOptions, 'target' | 'mode'>): LoadedConfig {
-  if (!options.target && !options.mode) return loaded;
-  return { ...loaded, config: { ...loaded.config, ...(options.target ? { target: options.target } : {}), ...(options.mode ? { mode: options.mode } : {}) } };
+export function withOverrides(loaded: LoadedConfig, options: Pick<RunOptions, 'target' | 'mode' | 'client'>): LoadedConfig {
+  const overrides = { ...(options.target ? { target: options.target } : {}), ...(options.mode ? { mode: options.mode } : {}), ...(options.client ? { client: options.client } : {}) };
+  return Object.keys(overrides).length ? { ...loaded, config: { ...loaded.config, ...overrides } } : loaded;
 }
 
 /** What a run remembers for the next (watch keeps it in memory instead of reading the file). */
@@ -99,7 +101,7 @@ export async function runProject(options: RunOptions, loaded?: LoadedConfig, rem
   const result = await compileProject({
     config: config.config,
     files,
-    runtimeTemplate: readRuntimeTemplate(),
+    runtimeTemplate: readRuntimeTemplate(config.config.client),
     previous: existing,
     readSource,
     signal: options.signal,

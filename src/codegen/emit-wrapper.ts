@@ -8,7 +8,7 @@ import type { ArgType, ReturnType } from '../annotations/contract.js';
 import { formatArgType, formatReturnType } from '../annotations/contract.js';
 import type { WrapperModel } from './wrapper-model.js';
 import type { ScriptSpec } from '../../templates/runtime.js';
-import { GENERATED_MARKER, INDEX_MODULE, RUNTIME_MODULE, type CallMode } from './names.js';
+import { CLIENTS, GENERATED_MARKER, INDEX_MODULE, RUNTIME_MODULE, type CallMode, type CallStyle } from './names.js';
 import { functionLibrary } from './function-library.js';
 
 const PRETTIER: prettier.Options = {
@@ -141,18 +141,21 @@ function printGroups(groups: ReadonlyArray<ReadonlyArray<StatementStructures | s
 }
 
 /** The wrapper module's statements, as ts-morph structures printed once. */
-function wrapperGroups(m: WrapperModel, mode: CallMode): Array<Array<StatementStructures | string>> {
+function wrapperGroups(m: WrapperModel, style: CallStyle): Array<Array<StatementStructures | string>> {
+  const { mode } = style;
+  const client = CLIENTS[style.client];
   const paramsName = `${m.typeName}Params`;
   const resultName = `${m.typeName}Result`;
   const specName = `${m.name}Script`;
   const summary = m.description.length ? m.description.map(doc).join('\n') : doc(`Runs ${m.source}.`);
   const call = callWords(m, mode);
+  const chainFromRuntime = client.chain.module === undefined ? [{ name: client.chain.name, isTypeOnly: true }] : [];
   const imports: StatementStructures[] = [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'ioredis', namedImports: ['ChainableCommander'], isTypeOnly: true },
+    ...(client.chain.module === undefined ? [] : [{ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: client.chain.module, namedImports: [client.chain.name], isTypeOnly: true }]),
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: relativeImport(m.module, RUNTIME_MODULE),
-      namedImports: ['queueScript', 'runScript', { name: 'Client', isTypeOnly: true }, { name: 'ScriptSpec', isTypeOnly: true }],
+      namedImports: ['queueScript', 'runScript', ...chainFromRuntime, { name: 'Client', isTypeOnly: true }, { name: 'ScriptSpec', isTypeOnly: true }],
     },
   ];
   const declarations: StatementStructures[] = [
@@ -204,7 +207,7 @@ function wrapperGroups(m: WrapperModel, mode: CallMode): Array<Array<StatementSt
         {
           description: `${summary}\n\nRuns \`${doc(m.source)}\` ${call}.`,
           tags: [
-            { tagName: 'param', text: 'redis - an ioredis Redis or Cluster' },
+            { tagName: 'param', text: `redis - ${client.clientWords}` },
             { tagName: 'param', text: 'params - the keys and args by name' },
             ...(m.returns.description ? [{ tagName: 'returns', text: doc(m.returns.description) }] : []),
             { tagName: 'throws', text: 'TypeError before sending when a param is missing or has the wrong type; ScriptError when the script fails' },
@@ -221,8 +224,8 @@ function wrapperGroups(m: WrapperModel, mode: CallMode): Array<Array<StatementSt
     // The function and the properties set on it, with no blank line between them.
     [
       fn,
-      `/** Queues {@link ${m.name}} on a pipeline() or multi() (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */`,
-      `${m.name}.queue = (chain: ChainableCommander, params: ${paramsName}): Promise<${resultName}> => queueScript<${resultName}>(${specName}, chain, params);`,
+      `/** Queues {@link ${m.name}} on ${client.chainWords} (its first call in the batch carries the script text, later ones its SHA-1); the promise settles with this call's own reply when exec() runs. */`,
+      `${m.name}.queue = (chain: ${client.chain.name}, params: ${paramsName}): Promise<${resultName}> => queueScript<${resultName}>(${specName}, chain, params);`,
       `/** The compiled script: text, sha and contract. */`,
       `${m.name}.script = ${specName};`,
     ],
@@ -230,12 +233,14 @@ function wrapperGroups(m: WrapperModel, mode: CallMode): Array<Array<StatementSt
 }
 
 /** The wrapper module as ts-morph prints it, before formatting. */
-export function wrapperSource(m: WrapperModel, mode: CallMode = 'eval'): string {
-  return `${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${printGroups(wrapperGroups(m, mode))}`;
+const DEFAULT_STYLE: CallStyle = { mode: 'eval', client: 'ioredis' };
+
+export function wrapperSource(m: WrapperModel, style: CallStyle = DEFAULT_STYLE): string {
+  return `${GENERATED_MARKER} from ${m.source}. DO NOT EDIT.\n\n${printGroups(wrapperGroups(m, style))}`;
 }
 
-export function emitWrapper(m: WrapperModel, mode: CallMode = 'eval'): Promise<string> {
-  return format(wrapperSource(m, mode));
+export function emitWrapper(m: WrapperModel, style: CallStyle = DEFAULT_STYLE): Promise<string> {
+  return format(wrapperSource(m, style));
 }
 
 /** The index module: imports and re-exports of every wrapper, allScripts and loadAllScripts. */

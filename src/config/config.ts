@@ -4,7 +4,7 @@
 
 import { isRuleName, RULES } from '../diagnostics/codes.js';
 import { DEFAULT_TARGET, TARGETS, type Target } from '../analyze/data/index.js';
-import type { CallMode } from '../codegen/names.js';
+import { CLIENT_KINDS, type CallMode, type ClientKind } from '../codegen/names.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { SeverityOverrides } from '../analyze/suppressions.js';
 import type { MinifyMode } from '../compile.js';
@@ -33,6 +33,8 @@ export interface Config {
   target: Target;
   /** How wrappers call the scripts: EVALSHA, or FCALL on a function library per script. */
   mode: CallMode;
+  /** The Node client the wrappers take: ioredis or node-redis (the `redis` package). */
+  client: ClientKind;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -45,6 +47,7 @@ export const DEFAULT_CONFIG: Config = {
   contracts: [],
   target: DEFAULT_TARGET,
   mode: 'eval',
+  client: 'ioredis',
 };
 
 /** The contract parts the config gives a script (by its path relative to the config folder). */
@@ -65,7 +68,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules', 'contracts', 'target', 'mode'];
+const KNOWN_KEYS = ['$schema', 'include', 'exclude', 'rootDir', 'outDir', 'minify', 'rules', 'contracts', 'target', 'mode', 'client'];
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
 
 /** Why a value is not a target name, or undefined when it is one. */
@@ -118,7 +121,17 @@ export function validateConfig(file: string, raw: unknown): Config {
     if (input.mode !== 'eval' && input.mode !== 'functions') throw new ConfigError(file, 'mode', `must be 'eval' or 'functions', got ${JSON.stringify(input.mode)}`);
     config.mode = input.mode;
   }
+  if (input.client !== undefined) {
+    const problem = clientProblem(input.client);
+    if (problem) throw new ConfigError(file, 'client', problem);
+    config.client = input.client as ClientKind;
+  }
   return config;
+}
+
+/** Why `value` is not a client kind, or undefined when it is one. */
+export function clientProblem(value: unknown): string | undefined {
+  return CLIENT_KINDS.includes(value as ClientKind) ? undefined : `must be ${CLIENT_KINDS.map((c) => `'${c}'`).join(' or ')}, got ${JSON.stringify(value)}`;
 }
 
 /** Rule name -> severity, each checked: a known rule, a known level, not an input rule. */

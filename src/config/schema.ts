@@ -42,6 +42,7 @@ function contractSchema(): Record<string, unknown> {
       prelude: GLOBS,
       prefixArgs: { const: 'tagged' },
       assumeTagged: { type: 'boolean' },
+      client: { enum: ['ioredis', 'node-redis'], default: 'ioredis', description: 'the Node client the wrappers take: ioredis, or node-redis (the redis package)' },
       rules: rulesSchema(),
     },
     required: ['files'],

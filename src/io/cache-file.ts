@@ -21,7 +21,8 @@ let fingerprint: string | undefined;
 export function toolFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const h = createHash('sha1');
-  h.update(readPackageFile('package.json')).update(readPackageFile(join('templates', 'runtime.ts')));
+  h.update(readPackageFile('package.json'));
+  for (const template of ['runtime-core.ts', 'runtime.ts', 'runtime-node-redis.ts']) h.update(readPackageFile(join('templates', template)));
   const codeRoot = dirname(dirname(fileURLToPath(import.meta.url)));
   const visit = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

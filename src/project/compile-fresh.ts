@@ -43,7 +43,7 @@ export async function compileFresh(job: FreshJob, config: Config, readSource: Re
     rulesFor: (path: string) => contractFor(config, path).rules,
     target: config.target,
   });
-  const wrapper = emit && result.model ? await emitWrapper(result.model, config.mode) : undefined;
+  const wrapper = emit && result.model ? await emitWrapper(result.model, config) : undefined;
   return {
     path: job.path,
     name: result.name,
