@@ -766,10 +766,8 @@ function connectionOf(client: Client): Connection {
   if (!isCluster(target)) return { client, send: clientSender(target), nodes: () => Promise.resolve([clientSender(target)]) };
   return {
     client,
-    send: (command, first, tail) => {
-      const keyed = !command.startsWith('script') && !command.startsWith('function') && Number(tail[0]) > 0;
-      return target.sendCommand(keyed ? tail[1] : undefined, command.endsWith('_ro'), commandOf(command, first, tail));
-    },
+    // Routed by the first key (a keyless script goes to any master); _RO commands may go to a replica.
+    send: (command, first, tail) => target.sendCommand(Number(tail[0]) > 0 ? tail[1] : undefined, command.endsWith('_ro'), commandOf(command, first, tail)),
     // The replicas list is empty unless the cluster reads from replicas (useReplicas).
     nodes: async (which) => {
       const nodes = which === 'all' ? [...target.masters, ...target.replicas] : [...target.masters];
