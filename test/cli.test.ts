@@ -277,7 +277,7 @@ describe('the installed bin', () => {
       cwd: REPO,
       encoding: 'utf8',
     });
-    expect(r.stderr).toMatch(/9 scripts, 0 generated files out of date, 0 errors, 1 warning/);
+    expect(r.stderr).toMatch(/20 scripts, 0 generated files out of date, 0 errors, 1 warning/);
     expect(r.status).toBe(0);
   });
 

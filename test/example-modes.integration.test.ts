@@ -46,11 +46,41 @@ async function scenario(w: AnyWrappers, d: Driver): Promise<unknown[]> {
   out.push(await w.sumCounters(redis, { counters: [`c:${tag}:1`, `c:${tag}:2`] }));
   out.push(await w.enqueueJob(redis, { queue: `jobs:${tag}`, job: { n: 1 }, priority: 'high' }));
   out.push(await w.legacyTouch(redis, { key1: `legacy:${tag}`, arg1: '5', arg2: '60' }));
+  for (const now of [0, 100, 250, 5_000]) {
+    out.push(await w.tokenBucket(redis, { bucket: `bucket:${tag}`, capacity: 3, perSecond: 2.5, now, cost: 2 }));
+  }
+  out.push(await w.fixedWindow(redis, { counter: `window:${tag}`, windowSeconds: 60 }));
+  out.push(await w.fixedWindow(redis, { counter: `window:${tag}`, windowSeconds: 60 }));
+  out.push(await w.acquireLock(redis, { lock: `lock2:${tag}`, owner: 'me', ttlMs: 10_000 }));
+  out.push(await w.extendLock(redis, { lock: `lock2:${tag}`, owner: 'you', ttlMs: 20_000 }));
+  out.push(await w.extendLock(redis, { lock: `lock2:${tag}`, owner: 'me', ttlMs: 20_000 }));
+  for (const holder of ['a', 'b', 'c', 'a']) {
+    out.push(await w.semaphoreAcquire(redis, { holders: `sem:${tag}`, holder, limit: 2, now: 1_000, ttlMs: 500 }));
+  }
+  out.push(await w.semaphoreAcquire(redis, { holders: `sem:${tag}`, holder: 'c', limit: 2, now: 2_000, ttlMs: 500 }));
+  out.push(await w.dequeueJob(redis, { queue: `jobs:${tag}`, processing: `working:${tag}` }));
+  out.push(await w.dequeueJob(redis, { queue: `empty:${tag}`, processing: `working:${tag}` }));
+  out.push(await w.getOrSet(redis, { entry: `cache:${tag}`, fallback: 'computed', ttlMs: 60_000 }));
+  out.push(await w.getOrSet(redis, { entry: `cache:${tag}`, fallback: 'other', ttlMs: 60_000 }));
+  for (const by of [4, 5, 1]) out.push(await w.cappedIncr(redis, { counters: `caps:${tag}`, field: 'f', by, cap: 8 }));
+  out.push(await w.dedupeAdd(redis, { seen: `seen:${tag}`, id: 'x', ttlSeconds: 60 }));
+  out.push(await w.dedupeAdd(redis, { seen: `seen:${tag}`, id: 'x', ttlSeconds: 60 }));
+  await w.leaderboardUpdate(redis, { board: `board:${tag}`, player: 'bo', points: 7 });
+  out.push(await w.leaderboardTop(redis, { board: `board:${tag}`, count: 5 }));
+  out.push(await w.appendEvent(redis, { stream: `events:${tag}`, id: '5-1', kind: 'created', body: { n: 1 }, maxLen: 100 }));
+  out.push(await w.appendEvent(redis, { stream: `events:${tag}`, id: '4-1', kind: 'late', body: null, maxLen: 100 }).catch((e: Error) => `${e.name}: ${e.message}`));
+  out.push(await w.setFields(redis, { record: `rec:${tag}`, pairs: ['name', 'Ada', 'role', 'admin'] }));
+  out.push(await w.setFields(redis, { record: `rec:${tag}`, pairs: ['odd'] }).catch((e: Error) => `${e.name}: ${e.message}`));
   for (const { chain, run: exec } of d.batches()) {
     const calls = [
       w.enqueueJob.queue(chain, { queue: `jobs:${tag}`, job: 'x', priority: 'low' }),
       w.leaderboardUpdate.queue(chain, { board: `board:${tag}`, player: 'ada', points: 2 }),
       w.lookupProfile.queue(chain, { profile: `profile:${tag}` }),
+      w.dedupeAdd.queue(chain, { seen: `seen:${tag}`, id: 'y', ttlSeconds: 60 }),
+      w.cappedIncr.queue(chain, { counters: `caps:${tag}`, field: 'g', by: 2, cap: 3 }),
+      w.cappedIncr.queue(chain, { counters: `caps:${tag}`, field: 'g', by: 2, cap: 3 }),
+      w.tokenBucket.queue(chain, { bucket: `bucket:${tag}`, capacity: 3, perSecond: 2.5, now: 9_000, cost: 1 }),
+      w.leaderboardTop.queue(chain, { board: `board:${tag}`, count: 1 }),
     ];
     await exec();
     out.push(await Promise.all(calls));

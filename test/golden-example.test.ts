@@ -18,7 +18,7 @@ describe.each([
   it('is exactly what the tool generates', async () => {
     const loaded = await loadConfig(EXAMPLE, configFile);
     const paths = await findScripts(loaded);
-    expect(paths.length).toBe(9);
+    expect(paths.length).toBe(20);
     const result = await compileProject({
       config: loaded.config,
       files: await readScripts(EXAMPLE, paths),
