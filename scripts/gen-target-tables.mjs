@@ -2,9 +2,9 @@
 // command JSON (its src/commands/*.json, bundled per release in ../shared/reference/commands/).
 // The base is the table read from a real Redis 7.0.15 (src/analyze/data/redis-commands.json,
 // scripts/gen-redis-data.mjs); a target is that base plus the commands its release adds and
-// minus the ones it lacks, each converted to the base's shape. Commands of Redis 8.0 are not
-// in a bundled release: the three hash commands scripts use are transcribed below from
-// Redis 8.0's src/commands/{hgetex,hsetex,hgetdel}.json.
+// minus the ones it lacks, each converted to the base's shape. Redis 8.0 and Valkey 9.0 are
+// not bundled releases: the commands scripts use that they add to 7.4.1 and 8.0.1 are
+// transcribed below from their src/commands/*.json.
 //
 //   src/analyze/data/redis-targets.json   { targets: { "<server>@<version>": { label, release,
 //                                           base, added: { name: CommandInfo & { since } }, removed } } }
@@ -24,6 +24,26 @@ const REDIS_8_0 = {
   HGETEX: { since: '8.0.0', arity: -5, command_flags: ['WRITE', 'FAST'], key_specs: [{ flags: ['RW', 'ACCESS', 'UPDATE'], ...key(1) }] },
   HSETEX: { since: '8.0.0', arity: -6, command_flags: ['WRITE', 'DENYOOM', 'FAST'], key_specs: [{ flags: ['RW', 'UPDATE'], ...key(1) }] },
   HGETDEL: { since: '8.0.0', arity: -5, command_flags: ['WRITE', 'FAST'], key_specs: [{ flags: ['RW', 'ACCESS', 'DELETE'], ...key(1) }] },
+};
+
+/**
+ * Valkey 9.0.0's commands beyond 8.0.1 that scripts call: hash-field expiry and DELIFEQ, each
+ * as its src/commands/*.json in the Valkey repository gives it (since 9.0.0).
+ */
+const field = (flags, command_flags, arity) => ({ since: '9.0.0', arity, command_flags, key_specs: [{ flags, ...key(1) }] });
+const VALKEY_9_0 = {
+  HSETEX: field(['RW', 'INSERT'], ['WRITE', 'DENYOOM', 'FAST'], -6),
+  HGETEX: field(['RW', 'ACCESS'], ['WRITE', 'FAST'], -5),
+  HEXPIRE: field(['RW', 'UPDATE'], ['WRITE', 'FAST'], -6),
+  HPEXPIRE: field(['RW', 'UPDATE'], ['WRITE', 'DENYOOM', 'FAST'], -6),
+  HEXPIREAT: field(['RW', 'UPDATE'], ['WRITE', 'FAST'], -6),
+  HPEXPIREAT: field(['RW', 'UPDATE'], ['WRITE', 'FAST'], -6),
+  HPERSIST: field(['RW', 'UPDATE'], ['WRITE', 'FAST'], -5),
+  HTTL: field(['RO', 'ACCESS'], ['READONLY', 'FAST'], -5),
+  HPTTL: field(['RO', 'ACCESS'], ['READONLY', 'FAST'], -5),
+  HEXPIRETIME: field(['RO', 'ACCESS'], ['READONLY', 'FAST'], -5),
+  HPEXPIRETIME: field(['RO', 'ACCESS'], ['READONLY', 'FAST'], -5),
+  DELIFEQ: field(['RM', 'ACCESS', 'DELETE'], ['WRITE'], 3),
 };
 
 /** Every command of a bundled release, by table name (`parent|sub` for subcommands). */
@@ -113,6 +133,7 @@ const TARGETS = [
   { id: 'redis@8', label: 'Redis 8.0', file: 'redis-7.4.1.json', extra: REDIS_8_0, release: '8.0.0 (7.4.1 plus HGETEX, HSETEX, HGETDEL)' },
   { id: 'valkey@7.2', label: 'Valkey 7.2.7', file: 'valkey-7.2.7.json' },
   { id: 'valkey@8', label: 'Valkey 8.0.1', file: 'valkey-8.0.1.json' },
+  { id: 'valkey@9', label: 'Valkey 9.0', file: 'valkey-8.0.1.json', extra: VALKEY_9_0, release: '9.0.0 (8.0.1 plus the hash-field expiry commands and DELIFEQ)' },
 ];
 
 const targets = {};

@@ -18,8 +18,9 @@ const errorsOf = (text: string, target?: Target) =>
 
 describe('targets', () => {
   it('HGETEX is an error for redis@7.0 that names Redis 8.0, and passes for redis@8', () => {
-    expect(errorsOf(HGETEX)).toEqual([`RL104 'HGETEX' is not a Redis 7.0.15 command: Redis 8.0 has it (since 8.0.0; target "redis@8")`]);
-    expect(errorsOf(HGETEX, 'redis@7.4')).toEqual([`RL104 'HGETEX' is not a Redis 7.4.1 command: Redis 8.0 has it (since 8.0.0; target "redis@8")`]);
+    const where = 'Redis 8.0 has it (since 8.0.0; target "redis@8"), Valkey 9.0 has it (since 9.0.0; target "valkey@9")';
+    expect(errorsOf(HGETEX)).toEqual([`RL104 'HGETEX' is not a Redis 7.0.15 command: ${where}`]);
+    expect(errorsOf(HGETEX, 'redis@7.4')).toEqual([`RL104 'HGETEX' is not a Redis 7.4.1 command: ${where}`]);
     expect(errorsOf(HGETEX, 'redis@8')).toEqual([]);
     expect(compile(HGETEX, { path: 'x.lua', target: 'redis@8' }).model).toBeDefined();
   });
@@ -29,6 +30,21 @@ describe('targets', () => {
     expect(errorsOf(HEXPIRE, 'valkey@8')[0]).toContain("'HEXPIRE' is not a Valkey 8.0.1 command");
     expect(errorsOf(HEXPIRE, 'redis@7.4')).toEqual([]);
     expect(errorsOf(HEXPIRE, 'redis@8')).toEqual([]);
+  });
+
+  it('Valkey 9.0 adds hash-field expiry and DELIFEQ: errors for valkey@8 that name it, checked like any command for valkey@9', () => {
+    expect(errorsOf(HEXPIRE, 'valkey@8')[0]).toContain('Valkey 9.0 has it (since 9.0.0; target "valkey@9")');
+    expect(errorsOf(HEXPIRE, 'valkey@9')).toEqual([]);
+    expect(errorsOf(HGETEX, 'valkey@9')).toEqual([]);
+    const delifeq = "---@key lock\n---@arg owner string\n---@return integer\nreturn server.call('DELIFEQ', KEYS[1], ARGV[1])\n";
+    expect(errorsOf(delifeq, 'valkey@9')).toEqual([]);
+    expect(errorsOf(delifeq, 'valkey@8')[0]).toContain("'DELIFEQ' is not a Valkey 8.0.1 command: Valkey 9.0 has it");
+    // Its key spec and arity are checked: a literal key, and a missing argument.
+    expect(errorsOf("---@return integer\nreturn server.call('DELIFEQ', 'literal', 'v')\n", 'valkey@9').map((e) => e.slice(0, 5))).toContain('RL101');
+    expect(errorsOf("---@key lock\n---@return integer\nreturn server.call('DELIFEQ', KEYS[1])\n", 'valkey@9').map((e) => e.slice(0, 5))).toContain('RL109');
+    // A read of field TTLs is a read: allowed in a no-writes script.
+    const httl = "#!lua flags=no-writes\n---@key h\n---@return integer[]\nreturn server.call('HTTL', KEYS[1], 'FIELDS', 1, 'f')\n";
+    expect(errorsOf(httl, 'valkey@9')).toEqual([]);
   });
 
   it("a new command's key specs are checked: a literal key in HSETEX is an undeclared key", () => {
@@ -45,7 +61,7 @@ describe('targets', () => {
     expect(valkey[0]?.message).toContain('GET uses as a key the literal "literal"');
     const redis = compile(script, { path: 'x.lua' }).diagnostics.filter((d) => d.code === 'RL202');
     expect(redis).toHaveLength(2);
-    expect(redis[0]?.hint).toContain('set "target" to valkey@7.2 or valkey@8');
+    expect(redis[0]?.hint).toContain('set "target" to valkey@7.2, valkey@8 or valkey@9');
   });
 
   it('Dragonfly: no #!lua line; a key built from a {tagged} key is an error unless --!df flags=allow-undeclared-keys', () => {
@@ -81,7 +97,7 @@ describe('targets', () => {
     expect((await cli(dir, 'check', '--format', 'plain')).code).toBe(1);
     const bad = await cli(dir, 'build', '--target', 'redis@9');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--target must be one of 'redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', 'dragonfly', 'elasticache-serverless', got \"redis@9\"");
+    expect(bad.stderr).toContain("--target must be one of 'redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', 'valkey@9', 'dragonfly', 'elasticache-serverless', got \"redis@9\"");
     const inConfig = project({ 'redis-luagen.config.json': config('redis@8'), 'lua/hgetex.lua': HGETEX });
     expect((await cli(inConfig, 'check', '--lint')).code).toBe(0);
     const wrong = project({ 'redis-luagen.config.json': config('redis@6'), 'lua/hgetex.lua': HGETEX });

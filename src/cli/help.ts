@@ -28,7 +28,8 @@ Options:
                         "redis-luagen" key of package.json)
   --out <dir>           output folder (overrides outDir in the config)
   --target <server>     check for this server's commands (overrides target in the config):
-                        redis@7.0 (default), redis@7.2, redis@7.4, redis@8, valkey@7.2, valkey@8
+                        redis@7.0 (default), redis@7.2, redis@7.4, redis@8, valkey@7.2, valkey@8,
+                        valkey@9, dragonfly, elasticache-serverless
   --client <c>          build, check, watch: the client the wrappers take, ioredis
                         (default) or node-redis (overrides client in the config)
   --format <f>          diagnostics as pretty (default), plain, json, github or sarif

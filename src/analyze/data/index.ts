@@ -39,7 +39,7 @@ export const SANDBOX: {
 } = sandboxJson as never;
 
 /** The servers a script can be checked for; each has its own command table. */
-export const TARGETS = ['redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', 'dragonfly', 'elasticache-serverless'] as const;
+export const TARGETS = ['redis@7.0', 'redis@7.2', 'redis@7.4', 'redis@8', 'valkey@7.2', 'valkey@8', 'valkey@9', 'dragonfly', 'elasticache-serverless'] as const;
 export type Target = (typeof TARGETS)[number];
 export const DEFAULT_TARGET: Target = 'redis@7.0';
 

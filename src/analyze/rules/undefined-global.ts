@@ -10,7 +10,7 @@ const ALTERNATIVES: Record<string, string> = {
   loadfile: 'scripts cannot read files',
   debug: 'the debug library is not available in scripts',
   package: 'scripts cannot load modules',
-  server: 'server.call is Valkey\'s name for redis.call: use redis.call, or set "target" to valkey@7.2 or valkey@8',
+  server: 'server.call is Valkey\'s name for redis.call: use redis.call, or set "target" to valkey@7.2, valkey@8 or valkey@9',
   module: 'scripts cannot load modules',
   getfenv: 'getfenv is not available in the Redis sandbox',
   setfenv: 'setfenv is not available in the Redis sandbox',
