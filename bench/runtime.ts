@@ -12,13 +12,12 @@
 // way back to back), which cancels the drift of a noisy machine.
 //
 // Run: npm run bench:runtime [-- --rounds 15 --calls 20000]
-import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { queueScript, runScript, type ScriptSpec } from '../templates/runtime.js';
 import { startStandalone } from '../test/support/redis-servers.js';
 import { specFromLua } from '../test/support/specs.js';
 import { numberOption } from './options.js';
+import { bytesOf, median, pinBoth } from './runtime-stats.js';
 
 const ROUNDS = numberOption('rounds', 15);
 const CALLS = numberOption('calls', 20000);
@@ -58,11 +57,6 @@ function ways(spec: ScriptSpec, command: string): Way[] {
   ];
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-};
-
 type Mode = 'direct' | 'pipeline x100' | 'multi x20';
 
 /** Runs `calls` calls one way; returns client CPU µs per call and calls per second. */
@@ -91,15 +85,6 @@ async function measure(redis: Redis, way: Way, mode: Mode, calls: number): Promi
   return { cpu: (used.user + used.system) / calls, ops: calls / seconds };
 }
 
-async function bytesOf(other: Redis, run: () => Promise<unknown>): Promise<number> {
-  const read = async () => Number(/total_net_input_bytes:(\d+)/.exec((await other.info('stats')) as string)?.[1]);
-  const before = await read();
-  await run();
-  const after = await read();
-  const infoCost = (await read()) - after; // one INFO command's own bytes
-  return after - before - infoCost;
-}
-
 async function bytesTable(redis: Redis, other: Redis): Promise<void> {
   console.log('\nBytes sent (INFO stats total_net_input_bytes), wrapper / raw evalsha; the script is loaded first for raw');
   console.log('| batch | script | raw evalsha | wrapper | ratio | goal |');
@@ -112,8 +97,8 @@ async function bytesTable(redis: Redis, other: Redis): Promise<void> {
         for (let i = 0; i < size; i++) add(chain, i);
         await chain.exec();
       };
-      const raw = await bytesOf(other, batch((c, i) => void c.evalsha(spec.sha, 1, 'bytes:raw', `i${i}`)));
-      const wrapped = await bytesOf(other, batch((c, i) => void queueScript(spec, c, { log: 'bytes:wrap', id: `i${i}` })));
+      const raw = await bytesOf(() => other.info('stats'), batch((c, i) => void c.evalsha(spec.sha, 1, 'bytes:raw', `i${i}`)));
+      const wrapped = await bytesOf(() => other.info('stats'), batch((c, i) => void queueScript(spec, c, { log: 'bytes:wrap', id: `i${i}` })));
       const ratio = wrapped / raw;
       console.log(`| ${kind} x${size} | ${label} (${spec.lua.length} B) | ${raw} | ${wrapped} | ${ratio.toFixed(2)}x | <= ${goal}x ${ratio <= goal ? 'met' : 'MISSED'} |`);
     }
@@ -152,20 +137,12 @@ async function cpuTable(redis: Redis): Promise<void> {
   }
 }
 
-/** Puts a process on one core, when taskset exists and there are two cores or more. */
-function pin(pid: number, core: number): boolean {
-  return availableParallelism() > 1 && spawnSync('taskset', ['-p', '-c', String(core), String(pid)], { stdio: 'ignore' }).status === 0;
-}
-
 async function main(): Promise<void> {
   const server = await startStandalone();
   const redis = new Redis({ host: '127.0.0.1', port: server.port });
   const other = new Redis({ host: '127.0.0.1', port: server.port });
   try {
-    const serverPid = Number(/process_id:(\d+)/.exec((await other.info('server')) as string)?.[1]);
-    const last = availableParallelism() - 1; // read before this process is pinned to one core
-    const pinned = pin(serverPid, last) && pin(process.pid, 0);
-    console.log(pinned ? `server pinned to core ${last}, client to core 0` : 'not pinned (taskset or a second core missing)');
+    console.log(pinBoth(await other.info('server')));
     console.log(`redis-luagen runtime benchmark: node ${process.version}, ioredis ${(await import('ioredis/package.json', { with: { type: 'json' } })).default.version}`);
     await bytesTable(redis, other);
     await cpuTable(redis);

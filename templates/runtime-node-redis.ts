@@ -1,6 +1,6 @@
 // redis-luagen runtime for node-redis (the `redis` package): copied next to the generated
 // wrappers, so generated code needs nothing at run time but a node-redis client (it imports
-// only node-redis' types).
+// nothing: the client types it takes are the shapes it uses).
 //
 // - Params are validated and encoded before anything is sent (own fields only, no holes,
 //   at most MAX_ARGUMENTS keys and args).
@@ -18,7 +18,6 @@
 //   source's local names; other errors reach the caller as they are.
 // - node-redis' keyPrefix is not applied to script keys (node-redis prefixes only the
 //   commands it parses): a direct call on a client with a keyPrefix is refused.
-import type { RedisClientType, RedisClusterType } from 'redis';
 // runtime-core begin: the emitted runtime has runtime-core.ts here
 import {
   batchCommand,
@@ -38,12 +37,24 @@ import {
 export * from './runtime-core.js';
 // runtime-core end
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- any client, whatever its modules, scripts and RESP */
-/** A node-redis client: `createClient()` or `createCluster()`, with any modules, scripts and RESP version. */
-export type Client = RedisClientType<any, any, any, any, any> | RedisClusterType<any, any, any, any, any>;
+/* eslint-disable @typescript-eslint/no-explicit-any -- any node-redis client, whatever its modules, scripts and RESP */
+/**
+ * A node-redis client (`createClient()`) or cluster (`createCluster()`), with any modules,
+ * scripts, functions and RESP version. Written as the shape the runtime uses: node-redis' own
+ * generic types of a client and a cluster are not assignable to one another's defaults.
+ */
+export interface Client {
+  sendCommand(...args: any[]): Promise<unknown>;
+  multi(...args: any[]): unknown;
+  readonly isOpen: boolean;
+}
 
 /** A node-redis `multi()` of a client or of a cluster. */
-export type Chain = ReturnType<RedisClientType<any, any, any, any, any>['multi']> | ReturnType<RedisClusterType<any, any, any, any, any>['multi']>;
+export interface Chain {
+  addCommand(...args: any[]): unknown;
+  exec(...args: any[]): Promise<unknown>;
+  execAsPipeline(...args: any[]): Promise<unknown>;
+}
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 type Args = Array<string | Buffer>;
@@ -95,8 +106,17 @@ function clientSender(client: NodeClient): Sender {
   return (command, first, tail) => client.sendCommand(commandOf(command, first, tail));
 }
 
-/** The client as the shared call algorithms see it; a cluster routes by the call's first key. */
+const connections = new WeakMap<object, Connection>();
+
+/** The client as the shared call algorithms see it (made once per client). */
 function connectionOf(client: Client): Connection {
+  let conn = connections.get(client);
+  if (!conn) connections.set(client, (conn = newConnection(client)));
+  return conn;
+}
+
+/** A cluster routes each call by its first key. */
+function newConnection(client: Client): Connection {
   const target = client as unknown as NodeClient | NodeCluster;
   if (!isCluster(target)) return { client, send: clientSender(target), nodes: () => Promise.resolve([clientSender(target)]) };
   return {
@@ -156,6 +176,7 @@ interface MultiObject {
 }
 
 function isChain(value: unknown): value is MultiObject {
+  if (typeof (value as MultiObject | null)?.execAsPipeline !== 'function') return false;
   return isInstanceNamed(value, 'RedisClientMultiCommand') || isInstanceNamed(value, 'RedisClusterMultiCommand');
 }
 
@@ -173,6 +194,8 @@ class Marker {
 
 interface Batch {
   sent: Set<string>;
+  /** A multi() of a cluster: its addCommand takes the routing key first. */
+  cluster: boolean;
   waiting: Waiting[];
 }
 
@@ -185,14 +208,15 @@ const batches = new WeakMap<object, Batch>();
  */
 export function queueScript<R>(spec: ScriptSpec, chain: Chain, params: unknown): Promise<R> {
   const target = chain as unknown as MultiObject;
-  if (!isChain(target)) {
+  const known = batches.get(target);
+  if (!known && !isChain(target)) {
     throw new TypeError(
       `${spec.name}.queue: the first argument must be a multi() of a node-redis client or cluster, got ${describe(chain)}; to run the script now, call ${spec.name}(client, params)`,
     );
   }
-  const cluster = isInstanceNamed(target, 'RedisClusterMultiCommand');
+  const cluster = known ? known.cluster : isInstanceNamed(target, 'RedisClusterMultiCommand');
   const tail = tailOf(spec, cluster, params);
-  const batch = batchOf(target);
+  const batch = known ?? batchOf(target, cluster);
   const call = new QueuedCall<R>(spec);
   const waiting: Waiting = { call };
   batch.waiting.push(waiting);
@@ -205,11 +229,9 @@ export function queueScript<R>(spec: ScriptSpec, chain: Chain, params: unknown):
   return call;
 }
 
-/** The multi's batch; on its first call, the multi's own exec methods are wrapped to settle it. */
-function batchOf(multi: MultiObject): Batch {
-  const known = batches.get(multi);
-  if (known) return known;
-  const batch: Batch = { sent: new Set(), waiting: [] };
+/** A new batch for a multi: the multi's own exec methods are wrapped to settle it. */
+function batchOf(multi: MultiObject, cluster: boolean): Batch {
+  const batch: Batch = { sent: new Set(), waiting: [], cluster };
   batches.set(multi, batch);
   const wrap = (method: 'exec' | 'EXEC' | 'execAsPipeline', transaction: boolean) => {
     const original = multi[method];

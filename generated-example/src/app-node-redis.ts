@@ -1,6 +1,6 @@
 // The same service with node-redis (the `redis` package) and the wrappers built with
 // "client": "node-redis" (redis-luagen.node-redis.json). The call shape is the same.
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { acquireLock, enqueueJob, loadAllScripts, releaseLock, slidingWindow, ScriptError } from './generated-node-redis/index.js';
 
 type NodeRedis = ReturnType<typeof createClient>;
@@ -27,4 +27,19 @@ export async function handleRequest(redis: NodeRedis, userId: string, requestId:
 
 export async function warmUp(redis: NodeRedis): Promise<void> {
   await loadAllScripts(redis);
+}
+
+/** The same wrappers take a cluster; the keys of one call share a {hash tag}. */
+export async function releaseOnCluster(rootPort: number, userId: string, owner: string): Promise<boolean> {
+  const cluster = createCluster({ rootNodes: [{ socket: { host: '127.0.0.1', port: rootPort } }] });
+  await cluster.connect();
+  try {
+    await loadAllScripts(cluster);
+    const multi = cluster.multi();
+    const released = releaseLock.queue(multi, { lock: `lock:{${userId}}`, owner });
+    await multi.exec();
+    return await released;
+  } finally {
+    await cluster.close();
+  }
 }
