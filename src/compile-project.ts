@@ -223,10 +223,11 @@ async function emitOutputs(
 
 /** The index: the one on disk when it lists the same wrappers as the cache remembers, else a new one. */
 async function indexText(indexed: ReadonlyArray<Pick<WrapperModel, 'name' | 'typeName' | 'module'>>, input: ProjectInput, cache: BuildCache): Promise<string> {
-  const key = hashOf(cache.tool, JSON.stringify(indexed.map((m) => [m.name, m.typeName, m.module]).sort()));
+  const style = { mode: input.config.mode, client: input.config.client };
+  const key = hashOf(cache.tool, JSON.stringify([style, indexed.map((m) => [m.name, m.typeName, m.module]).sort()]));
   const onDisk = input.previous?.get(INDEX_MODULE);
   const remembered = input.cache?.index;
-  const text = remembered?.key === key && onDisk !== undefined && hashOfText(onDisk) === remembered.text ? onDisk : await (await emitter()).emitIndex(indexed);
+  const text = remembered?.key === key && onDisk !== undefined && hashOfText(onDisk) === remembered.text ? onDisk : await (await emitter()).emitIndex(indexed, style);
   cache.index = { key, text: hashOfText(text) };
   return text;
 }

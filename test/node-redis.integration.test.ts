@@ -235,6 +235,9 @@ describe('choosing the client', () => {
     const runtime = readFileSync(join(dir, 'gen/redis-luagen-runtime.ts'), 'utf8');
     expect(runtime).toContain('export interface Chain {');
     expect(runtime).not.toMatch(/^import /m); // the node-redis runtime imports nothing
+    // The index follows the client too (the build cache does not keep the ioredis one).
+    expect(readFileSync(join(dir, 'gen/index.ts'), 'utf8')).toContain('export type { Chain, Client, LoadOptions, ScriptSpec }');
+    expect(readFileSync(join(dir, 'gen/index.ts'), 'utf8')).toContain('await client.connect()');
     expect(runtime).not.toContain('runtime-core');
     // The cache does not answer for the other client: check (ioredis, from the config) sees the wrappers as stale.
     expect((await cli(dir, 'check', '--format', 'plain')).stdout).toContain('gen/incr.ts is stale');

@@ -244,7 +244,8 @@ export function emitWrapper(m: WrapperModel, style: CallStyle = DEFAULT_STYLE): 
 }
 
 /** The index module: imports and re-exports of every wrapper, allScripts and loadAllScripts. */
-function indexGroups(models: readonly WrapperModel[]): StatementStructures[][] {
+function indexGroups(models: readonly WrapperModel[], style: CallStyle): StatementStructures[][] {
+  const client = CLIENTS[style.client];
   const runtime = relativeImport(INDEX_MODULE, RUNTIME_MODULE);
   const sorted = [...models].sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
   const imports: StatementStructures[] = [
@@ -261,7 +262,7 @@ function indexGroups(models: readonly WrapperModel[]): StatementStructures[][] {
       { kind: StructureKind.ExportDeclaration as const, moduleSpecifier: relativeImport(INDEX_MODULE, m.module), isTypeOnly: true, namedExports: [`${m.typeName}Params`, `${m.typeName}Result`] },
     ]),
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: runtime, namedExports: ['CrossSlotError', 'ScriptError', 'loadScripts'] },
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: runtime, isTypeOnly: true, namedExports: ['Client', 'LoadOptions', 'ScriptSpec'] },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: runtime, isTypeOnly: true, namedExports: [...(client.chain.module ? [] : [client.chain.name]), 'Client', 'LoadOptions', 'ScriptSpec'] },
   ];
   const declarations: StatementStructures[] = [
     {
@@ -280,15 +281,19 @@ function indexGroups(models: readonly WrapperModel[]): StatementStructures[][] {
         { name: 'options', type: 'LoadOptions', hasQuestionToken: true },
       ],
       returnType: 'Promise<void>',
-      docs: [
-        'Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster), once the client is ready (waiting up to options.timeoutMs, 10 s by default).',
-      ],
+      docs: [`${LOAD_WORDS[style.mode]}${client.loadWords}`],
       statements: ['return loadScripts(redis, allScripts, options);'],
     },
   ];
   return [imports, exports, ...declarations.map((d) => [d])];
 }
 
-export function emitIndex(models: ReadonlyArray<Pick<WrapperModel, 'name' | 'typeName' | 'module'>>): Promise<string> {
-  return format(`${GENERATED_MARKER}. DO NOT EDIT.\n\n${printGroups(indexGroups(models as WrapperModel[]))}`);
+/** What loadAllScripts loads, per call mode. */
+const LOAD_WORDS: Record<CallMode, string> = {
+  eval: 'Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster)',
+  functions: "Loads every script's function library with FUNCTION LOAD REPLACE on every master (replicas get it by replication)",
+};
+
+export function emitIndex(models: ReadonlyArray<Pick<WrapperModel, 'name' | 'typeName' | 'module'>>, style: CallStyle = DEFAULT_STYLE): Promise<string> {
+  return format(`${GENERATED_MARKER}. DO NOT EDIT.\n\n${printGroups(indexGroups(models as WrapperModel[], style))}`);
 }

@@ -94,7 +94,7 @@ export const allScripts: readonly ScriptSpec[] = [
   sumCountersScript,
 ];
 
-/** Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster), once the client is ready (waiting up to options.timeoutMs, 10 s by default). */
+/** Loads every script's function library with FUNCTION LOAD REPLACE on every master (replicas get it by replication), once the client is ready (waiting up to options.timeoutMs, 10 s by default). */
 export function loadAllScripts(redis: Client, options?: LoadOptions): Promise<void> {
   return loadScripts(redis, allScripts, options);
 }

@@ -68,7 +68,7 @@ export type { AppendEventParams, AppendEventResult } from './streams/append-even
 export { sumCounters, sumCountersScript } from './sum-counters.js';
 export type { SumCountersParams, SumCountersResult } from './sum-counters.js';
 export { CrossSlotError, ScriptError, loadScripts } from './redis-luagen-runtime.js';
-export type { Client, LoadOptions, ScriptSpec } from './redis-luagen-runtime.js';
+export type { Chain, Client, LoadOptions, ScriptSpec } from './redis-luagen-runtime.js';
 
 /** Every script of this project. */
 export const allScripts: readonly ScriptSpec[] = [
@@ -94,7 +94,7 @@ export const allScripts: readonly ScriptSpec[] = [
   sumCountersScript,
 ];
 
-/** Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster), once the client is ready (waiting up to options.timeoutMs, 10 s by default). */
+/** Loads every script with SCRIPT LOAD on every node (each master and replica of a Cluster). The client must be open (await client.connect()). */
 export function loadAllScripts(redis: Client, options?: LoadOptions): Promise<void> {
   return loadScripts(redis, allScripts, options);
 }
