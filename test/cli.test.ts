@@ -415,6 +415,21 @@ describe('init', () => {
     expect(readFileSync(join(dir, 'scripts/rate-limit.lua'), 'utf8')).toBe('-- mine\n');
   });
 
+  it('names the client: node-redis for an app that depends on redis and not ioredis, or the one --client gives', async () => {
+    const clientOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'redis-luagen.config.json'), 'utf8')) as { client?: string }).client;
+    const nodeRedisApp = project({ 'package.json': JSON.stringify({ dependencies: { redis: '^6.3.1' } }) });
+    expect((await cli(nodeRedisApp, 'init')).stdout).toContain('(wrappers for node-redis)');
+    expect(clientOf(nodeRedisApp)).toBe('node-redis');
+    expect((await cli(nodeRedisApp, 'build')).code).toBe(0);
+    expect(readFileSync(join(nodeRedisApp, 'src/generated/rate-limit.ts'), 'utf8')).toContain('chain: Chain');
+    const both = project({ 'package.json': JSON.stringify({ dependencies: { redis: '^6.3.1', ioredis: '^5.4.0' } }) });
+    await cli(both, 'init');
+    expect(clientOf(both)).toBeUndefined();
+    const chosen = project({});
+    expect((await cli(chosen, 'init', '--client', 'node-redis')).code).toBe(0);
+    expect(clientOf(chosen)).toBe('node-redis');
+  });
+
   it('the shipped JSON Schema is the one the validator lists (rules, keys)', async () => {
     const { configSchema } = await import('../src/config/schema.js');
     expectGolden(join(REPO, 'redis-luagen.schema.json'), `${JSON.stringify(configSchema(), null, 2)}\n`);

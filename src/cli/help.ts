@@ -9,7 +9,7 @@ Usage:
   redis-luagen check [paths..] [--config file] [--out dir] [--target t] [--format f] [--max-warnings n]
   redis-luagen watch [paths..] [--config file] [--out dir] [--target t]
   redis-luagen minify <file.lua> [--mode full|none]
-  redis-luagen init
+  redis-luagen init [--client ioredis|node-redis]
   redis-luagen explain <rule>
   redis-luagen help [command]
 
@@ -76,10 +76,12 @@ stopped (Ctrl-C). A script that breaks keeps its last good wrapper.
 
 Prints exactly the bytes that would be sent to Redis for one script.
 `,
-  init: `Usage: redis-luagen init
+  init: `Usage: redis-luagen init [--client ioredis|node-redis]
 
 Writes redis-luagen.config.json (with its JSON Schema, for editors) and a first annotated
-script, scripts/rate-limit.lua, in the working directory; refuses to overwrite either.
+script, scripts/rate-limit.lua, in the working directory; refuses to overwrite either. The
+config names the client: --client, else node-redis when package.json has redis and not
+ioredis, else ioredis.
 `,
   explain: `Usage: redis-luagen explain <code or name>
 

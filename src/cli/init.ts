@@ -1,20 +1,34 @@
 // `redis-luagen init`: a config (with its JSON Schema, for editors) and a first annotated
-// script, in the working directory. Refuses to overwrite anything.
+// script, in the working directory. Refuses to overwrite anything. The config names the client
+// given (--client), else node-redis when the app depends on `redis` and not on `ioredis`.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ClientKind } from '../codegen/names.js';
 
-export const INIT_CONFIG = `${JSON.stringify(
-  {
+export function initConfig(client: ClientKind = 'ioredis'): string {
+  const config = {
     $schema: './node_modules/redis-luagen/redis-luagen.schema.json',
     include: ['scripts/**/*.lua'],
     rootDir: 'scripts',
     outDir: 'src/generated',
-  },
-  null,
-  2,
-)}\n`;
+    ...(client === 'ioredis' ? {} : { client }),
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** node-redis when the app in `cwd` depends on `redis` and not on `ioredis`; else ioredis, the default. */
+export function detectClient(cwd: string): ClientKind {
+  let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  try {
+    pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as typeof pkg;
+  } catch {
+    return 'ioredis';
+  }
+  const deps = { ...pkg.devDependencies, ...pkg.dependencies };
+  return 'redis' in deps && !('ioredis' in deps) ? 'node-redis' : 'ioredis';
+}
 
 export const INIT_SCRIPT = `--- Counts one request of a client and says whether it is within the limit.
 ---@key counter the client's counter for the current window
@@ -31,18 +45,17 @@ end
 return 1
 `;
 
-const FILES: ReadonlyArray<[string, string]> = [
-  ['redis-luagen.config.json', INIT_CONFIG],
-  ['scripts/rate-limit.lua', INIT_SCRIPT],
-];
-
 /** Writes the files, or returns the name of the first that exists already (nothing written). */
-export async function init(cwd: string): Promise<{ written: string[] } | { exists: string }> {
+export async function init(cwd: string, client: ClientKind = detectClient(cwd)): Promise<{ written: string[]; client: ClientKind } | { exists: string }> {
+  const FILES: ReadonlyArray<[string, string]> = [
+    ['redis-luagen.config.json', initConfig(client)],
+    ['scripts/rate-limit.lua', INIT_SCRIPT],
+  ];
   const taken = FILES.find(([path]) => existsSync(join(cwd, path)));
   if (taken) return { exists: taken[0] };
   for (const [path, text] of FILES) {
     await mkdir(dirname(join(cwd, path)), { recursive: true });
     await writeFile(join(cwd, path), text, { flag: 'wx' });
   }
-  return { written: FILES.map(([path]) => path) };
+  return { written: FILES.map(([path]) => path), client };
 }

@@ -294,14 +294,14 @@ async function explain(which: string, io: CliIO): Promise<number> {
   return 0;
 }
 
-async function initCommand(io: CliIO): Promise<number> {
+async function initCommand(p: Parsed, io: CliIO): Promise<number> {
   const { init } = await import('./init.js');
-  const r = await init(io.cwd);
+  const r = await init(io.cwd, p.run.client);
   if ('exists' in r) {
     io.stderr(`redis-luagen: ${r.exists} exists already: init writes nothing over it\n`);
     return 2;
   }
-  io.stdout(`Wrote ${r.written.join(' and ')}. Next:\n  npx redis-luagen build    # wrappers in src/generated\n  npx redis-luagen check    # in CI: fails on findings and on a forgotten build\n`);
+  io.stdout(`Wrote ${r.written.join(' and ')} (wrappers for ${r.client}). Next:\n  npx redis-luagen build    # wrappers in src/generated\n  npx redis-luagen check    # in CI: fails on findings and on a forgotten build\n`);
   return 0;
 }
 
@@ -355,7 +355,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (parsed.command === 'build') return await build(parsed, io);
     if (parsed.command === 'check') return await check(parsed, io);
     if (parsed.command === 'minify') return await minify(parsed, io);
-    if (parsed.command === 'init') return await initCommand(io);
+    if (parsed.command === 'init') return await initCommand(parsed, io);
     if (parsed.command === 'explain') return await explain(parsed.run.paths?.[0] as string, io);
     return await watch(parsed, io);
   } catch (e) {
