@@ -209,6 +209,19 @@ describe('node-redis runtime, Cluster', () => {
     expect(await admin(promoted.port).script('EXISTS', LEDGER.sha)).toEqual([1]);
   }, 90000);
 
+  it('functions: after a failover the new master runs the function with no FUNCTION LOAD', async () => {
+    const seed = cluster.ports[0] as number;
+    const log = `nr:fn:{${Date.now()}}`;
+    expect(await runScript(LEDGER_FN, client, { log, id: 'before' })).toBe(1);
+    const promoted = await failover(seed, await keySlot(seed, log));
+    await admin(promoted.port).config('RESETSTAT');
+    expect(await runScript(LEDGER_FN, client, { log, id: 'after' })).toBe(1);
+    const s = (await admin(promoted.port).info('commandstats')) as string;
+    expect(calls(s, 'function|load')).toBe(0);
+    expect(calls(s, 'fcall')).toBe(1);
+    expect(await admin(promoted.port).hgetall(log)).toEqual({ before: '1', after: '1' });
+  }, 90000);
+
   it('functions: loadScripts puts the library on every master; FCALL runs where the keys live', async () => {
     await loadScripts(client, [LEDGER_FN]);
     for (const port of cluster.ports) {
