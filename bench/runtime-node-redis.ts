@@ -14,7 +14,7 @@ import { queueScript, runScript, type Chain, type ScriptSpec } from '../template
 import { startStandalone } from '../test/support/redis-servers.js';
 import { specFromLua } from '../test/support/specs.js';
 import { numberOption } from './options.js';
-import { bytesOf, median, pinBoth } from './runtime-stats.js';
+import { bytesOf, pinBoth, printModes } from './runtime-stats.js';
 
 const ROUNDS = numberOption('rounds', 15);
 const CALLS = numberOption('calls', 20000);
@@ -101,24 +101,7 @@ async function cpuTable(redis: NodeRedis, other: Redis): Promise<void> {
   for (const [label, spec] of [['small', SMALL], ['5 kB', LARGE]] as const) {
     await other.script('LOAD', spec.lua);
     const all = ways(spec);
-    for (const mode of Object.keys(goals) as Mode[]) {
-      const samples = all.map(() => ({ cpu: [] as number[], ops: [] as number[] }));
-      for (const w of all) await measure(redis, w, mode, Math.min(CALLS, 2000)); // warm up
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [i, w] of all.entries()) {
-          const m = await measure(redis, w, mode, CALLS);
-          samples[i]!.cpu.push(m.cpu);
-          samples[i]!.ops.push(m.ops);
-        }
-      }
-      const raw = samples[0]!;
-      for (const [i, w] of all.entries()) {
-        const ratio = median(samples[i]!.ops.map((o, r) => o / raw.ops[r]!));
-        const extra = median(samples[i]!.cpu.map((c, r) => c - raw.cpu[r]!));
-        const goal = w.name === 'wrapper' ? `ops >= ${goals[mode]}x ${ratio >= goals[mode] ? 'met' : 'MISSED'}; CPU <= +1 µs ${extra <= 1 ? 'met' : 'MISSED'}` : '';
-        console.log(`| ${mode} | ${label} | ${w.name} | ${median(samples[i]!.cpu).toFixed(2)} | ${Math.round(median(samples[i]!.ops))} | ${ratio.toFixed(2)}x | ${extra.toFixed(2)} | ${goal} |`);
-      }
-    }
+    await printModes(goals, label, all.map((w) => w.name), (i, mode, calls) => measure(redis, all[i]!, mode, calls), { rounds: ROUNDS, calls: CALLS });
   }
 }
 

@@ -17,7 +17,7 @@ import { queueScript, runScript, type ScriptSpec } from '../templates/runtime.js
 import { startStandalone } from '../test/support/redis-servers.js';
 import { specFromLua } from '../test/support/specs.js';
 import { numberOption } from './options.js';
-import { bytesOf, median, pinBoth } from './runtime-stats.js';
+import { bytesOf, pinBoth, printModes } from './runtime-stats.js';
 
 const ROUNDS = numberOption('rounds', 15);
 const CALLS = numberOption('calls', 20000);
@@ -114,26 +114,7 @@ async function cpuTable(redis: Redis): Promise<void> {
     redis.defineCommand(command, { numberOfKeys: 1, lua: spec.lua });
     await redis.script('LOAD', spec.lua);
     const all = ways(spec, command);
-    for (const mode of Object.keys(goals) as Mode[]) {
-      const samples = all.map(() => ({ cpu: [] as number[], ops: [] as number[] }));
-      for (const w of all) await measure(redis, w, mode, Math.min(CALLS, 2000)); // warm up
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [i, w] of all.entries()) {
-          const m = await measure(redis, w, mode, CALLS);
-          samples[i]!.cpu.push(m.cpu);
-          samples[i]!.ops.push(m.ops);
-        }
-      }
-      const raw = samples[0]!;
-      for (const [i, w] of all.entries()) {
-        const ops = median(samples[i]!.ops);
-        const cpu = median(samples[i]!.cpu);
-        const ratio = median(samples[i]!.ops.map((o, r) => o / raw.ops[r]!));
-        const extra = median(samples[i]!.cpu.map((c, r) => c - raw.cpu[r]!));
-        const goal = w.name === 'wrapper' ? `ops >= ${goals[mode]}x ${ratio >= goals[mode] ? 'met' : 'MISSED'}; CPU <= +1 µs ${extra <= 1 ? 'met' : 'MISSED'}` : '';
-        console.log(`| ${mode} | ${label} | ${w.name} | ${cpu.toFixed(2)} | ${Math.round(ops)} | ${ratio.toFixed(2)}x | ${extra.toFixed(2)} | ${goal} |`);
-      }
-    }
+    await printModes(goals, label, all.map((w) => w.name), (i, mode, calls) => measure(redis, all[i]!, mode, calls), { rounds: ROUNDS, calls: CALLS });
   }
 }
 

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCluster } from 'redis';
 import { queueScript, runScript } from '../templates/runtime-node-redis.js';
 import { startCluster, type StartedCluster } from './support/redis-servers.js';
-import { admin, beginMigration, closeAdmins, failover, keySlot, moveSlot, otherMaster, ownerOf } from './support/cluster-admin.js';
+import { admin, closeAdmins, FAULTS, keySlot, ledgerOf, moveSlot, otherMaster, type Fault } from './support/cluster-admin.js';
 import { ECHO, LEDGER } from './support/specs.js';
+import { settledWithin } from './support/settle.js';
 
 let cluster: StartedCluster;
 let seed: number;
@@ -35,33 +36,18 @@ const connect = async () => {
 let run = 0;
 const unique = () => `nrf${process.pid}-${Date.now()}-${run++}`;
 
-async function ledgerOf(log: string): Promise<Record<string, string>> {
-  return admin((await ownerOf(seed, await keySlot(seed, log))).port).hgetall(log);
-}
-
-/** Waits for a promise but gives up after `ms`, so a promise that never settles fails the test. */
-function settledWithin<T>(p: Promise<T>, ms: number): Promise<PromiseSettledResult<T> | 'pending'> {
-  return Promise.race([
-    p.then(
-      (value) => ({ status: 'fulfilled' as const, value }),
-      (reason: unknown) => ({ status: 'rejected' as const, reason }),
-    ),
-    new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms)),
-  ]);
-}
-
 /**
  * Queues four ledger calls and one echo on a multi(), provokes `fault`, runs it with exec() or
  * execAsPipeline(). Always: every promise settles; a fulfilled one equals its own row and its
  * call ran exactly once; in a transaction a rejected one did not run. `retried`: node-redis
  * recovers this fault by itself, so every call must be fulfilled.
  */
-async function batchAcrossFault(kind: 'pipeline' | 'transaction', retried: boolean, fault: (log: string, slot: number) => Promise<() => Promise<void>>): Promise<void> {
+async function batchAcrossFault(kind: 'pipeline' | 'transaction', retried: boolean, fault: Fault): Promise<void> {
   const client = await connect();
   const log = `log:{${unique()}}`;
   const slot = await keySlot(seed, log);
   expect(await runScript(LEDGER, client, { log, id: 'warm' })).toBe(1); // the client now routes this slot
-  const done = await fault(log, slot);
+  const done = await fault(seed, log, slot);
   const multi = client.multi();
   const ids = ['a', 'b', 'c', 'd'];
   const calls = ids.map((id) => queueScript<number>(LEDGER, multi, { log, id }));
@@ -69,7 +55,7 @@ async function batchAcrossFault(kind: 'pipeline' | 'transaction', retried: boole
   const rows = await (kind === 'pipeline' ? multi.execAsPipeline() : multi.exec()).catch((e: unknown) => e as Error);
   const settled = await Promise.all([...calls, echoed].map((p) => settledWithin<unknown>(p, 5000)));
   await done();
-  const ledger = await ledgerOf(log);
+  const ledger = await ledgerOf(seed, log);
   if (retried) {
     expect(rows).toEqual([1, 1, 1, 1, 'hello']);
     expect(settled).toEqual([...ids.map(() => ({ status: 'fulfilled', value: 1 })), { status: 'fulfilled', value: 'hello' }]);
@@ -95,24 +81,19 @@ describe.each(['pipeline', 'transaction'] as const)('node-redis %s across a clus
   const followsMoved = kind === 'transaction';
 
   it('a slot moved while the slot map is stale (MOVED): every call settles, with its own reply where node-redis retries', async () => {
-    await batchAcrossFault(kind, followsMoved, async (_log, slot) => {
-      await moveSlot(seed, slot, await otherMaster(seed, slot));
-      return async () => undefined;
-    });
+    await batchAcrossFault(kind, followsMoved, FAULTS.moved);
   });
 
   it('a slot half-migrated, its keys moved (ASK): every call settles, none reported done without running', async () => {
-    await batchAcrossFault(kind, false, async (log, slot) => {
-      await admin((await ownerOf(seed, slot)).port).set(`${log}:echo`, 'before');
-      return beginMigration(seed, slot, await otherMaster(seed, slot), [log, `${log}:echo`]);
-    });
+    await batchAcrossFault(kind, false, FAULTS.asked);
+  });
+
+  it('a slot half-migrated, one key moved (ASK, then TRYAGAIN): every call settles, none reported done without running', async () => {
+    await batchAcrossFault(kind, false, FAULTS.split);
   });
 
   it('the master failed over to its replica: every call settles, with its own reply where node-redis retries', async () => {
-    await batchAcrossFault(kind, followsMoved, async (_log, slot) => {
-      await failover(seed, slot);
-      return async () => undefined;
-    });
+    await batchAcrossFault(kind, followsMoved, FAULTS.failedOver);
   }, 60000);
 });
 
@@ -126,6 +107,6 @@ describe('node-redis direct calls across cluster faults', () => {
     await moveSlot(seed, slot, target);
     await admin(target.port).script('FLUSH');
     expect(await runScript(LEDGER, client, { log, id: 'after-move' })).toBe(1);
-    expect(await ledgerOf(log)).toEqual({ warm: '1', 'after-move': '1' });
+    expect(await ledgerOf(seed, log)).toEqual({ warm: '1', 'after-move': '1' });
   });
 });

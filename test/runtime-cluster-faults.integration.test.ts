@@ -11,20 +11,23 @@ import { startCluster, type StartedCluster } from './support/redis-servers.js';
 import {
   addMaster,
   admin,
-  beginMigration,
   closeAdmins,
   clusterNodes,
   failover,
+  FAULTS,
   keySlot,
+  ledgerOf,
   moveSlot,
   otherMaster,
   ownerOf,
   waitForSettled,
+  type Fault,
   type NodeInfo,
 } from './support/cluster-admin.js';
 import { audit, MODES, reshard, runLoad, slotWithReplica } from './support/chaos.js';
 import { rng } from './support/lua-gen.js';
 import { ECHO, LEDGER } from './support/specs.js';
+import { settledWithin } from './support/settle.js';
 
 let cluster: StartedCluster;
 let seed: number;
@@ -61,22 +64,6 @@ async function staleClient(options: ClusterOptions = {}): Promise<Cluster> {
 let run = 0;
 const unique = () => `f${process.pid}-${Date.now()}-${run++}`;
 
-async function ledgerOf(log: string): Promise<Record<string, string>> {
-  const owner = await ownerOf(seed, await keySlot(seed, log));
-  return admin(owner.port).hgetall(log);
-}
-
-/** Waits for a promise but gives up after `ms`, so a promise that never settles fails the test. */
-function settledWithin<T>(p: Promise<T>, ms: number): Promise<PromiseSettledResult<T> | 'pending'> {
-  return Promise.race([
-    p.then(
-      (value) => ({ status: 'fulfilled' as const, value }),
-      (reason: unknown) => ({ status: 'rejected' as const, reason }),
-    ),
-    new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms)),
-  ]);
-}
-
 type Chain = ReturnType<Cluster['pipeline']>;
 
 /**
@@ -88,13 +75,13 @@ type Chain = ReturnType<Cluster['pipeline']>;
 async function batchAcrossFault(
   kind: 'pipeline' | 'multi',
   retried: boolean,
-  fault: (log: string, slot: number) => Promise<() => Promise<void>>,
+  fault: Fault,
 ): Promise<void> {
   const client = await staleClient();
   const log = `log:{${unique()}}`;
   const slot = await keySlot(seed, log);
   expect(await runScript(LEDGER, client, { log, id: 'warm' })).toBe(1); // the client now routes this slot
-  const done = await fault(log, slot);
+  const done = await fault(seed, log, slot);
   const chain: Chain = kind === 'pipeline' ? client.pipeline() : client.multi();
   const ids = ['a', 'b', 'c', 'd'];
   const calls = ids.map((id) => queueScript<number>(LEDGER, chain, { log, id }));
@@ -102,7 +89,7 @@ async function batchAcrossFault(
   const rows = await chain.exec().catch((e: unknown) => e as Error);
   const settled = await Promise.all([...calls, echoed].map((p) => settledWithin<unknown>(p, 5000)));
   await done();
-  const ledger = await ledgerOf(log);
+  const ledger = await ledgerOf(seed, log);
   if (retried) {
     expect(rows).toEqual([...ids.map(() => [null, 1]), [null, 'hello']]);
     expect(settled).toEqual([...ids.map(() => ({ status: 'fulfilled', value: 1 })), { status: 'fulfilled', value: 'hello' }]);
@@ -127,33 +114,19 @@ describe.each(IOREDIS)('with %s', (_version, version) => {
 function faultSuites(): void {
   describe.each(['pipeline', 'multi'] as const)('%s across a cluster fault', (kind) => {
     it('a slot moved while the slot map is stale (MOVED): every call settles with its own reply', async () => {
-      await batchAcrossFault(kind, true, async (_log, slot) => {
-        await moveSlot(seed, slot, await otherMaster(seed, slot));
-        return async () => undefined;
-      });
+      await batchAcrossFault(kind, true, FAULTS.moved);
     });
 
     it('a slot half-migrated, its keys moved (ASK): every call settles with its own reply', async () => {
-      await batchAcrossFault(kind, true, async (log, slot) => {
-        await admin((await ownerOf(seed, slot)).port).set(`${log}:echo`, 'before');
-        return beginMigration(seed, slot, await otherMaster(seed, slot), [log, `${log}:echo`]);
-      });
+      await batchAcrossFault(kind, true, FAULTS.asked);
     });
 
     it('a slot half-migrated, one key moved (ASK, then TRYAGAIN): each call is told what happened to it', async () => {
-      await batchAcrossFault(kind, false, async (log, slot) => {
-        await admin((await ownerOf(seed, slot)).port).set(`${log}:echo`, 'before');
-        const finish = await beginMigration(seed, slot, await otherMaster(seed, slot), [log]);
-        const finished = new Promise<void>((resolve, reject) => setTimeout(() => finish().then(resolve, reject), 300));
-        return () => finished;
-      });
+      await batchAcrossFault(kind, false, FAULTS.split);
     });
 
     it('the master failed over to its replica: every call settles with its own reply', async () => {
-      await batchAcrossFault(kind, true, async (_log, slot) => {
-        await failover(seed, slot);
-        return async () => undefined;
-      });
+      await batchAcrossFault(kind, true, FAULTS.failedOver);
     }, 60000);
   });
 
@@ -168,7 +141,7 @@ function faultSuites(): void {
       await admin(target.port).script('FLUSH');
       // MOVED, then NOSCRIPT on the new owner: ioredis' redirection budget of 1 is spent.
       expect(await runScript(LEDGER, client, { log, id: 'after-move' })).toBe(1);
-      expect(await ledgerOf(log)).toEqual({ warm: '1', 'after-move': '1' });
+      expect(await ledgerOf(seed, log)).toEqual({ warm: '1', 'after-move': '1' });
     });
 
     it('after a failover, the next NOSCRIPT on the new master loads the script with SCRIPT LOAD', async () => {

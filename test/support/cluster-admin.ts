@@ -210,3 +210,37 @@ export async function addMaster(port: number, newPort: number): Promise<NodeInfo
   await waitFor(`node ${newPort} sees the cluster ok`, async () => ((await admin(newPort).cluster('INFO')) as string).includes('cluster_state:ok'));
   return { id, port: newPort, role: 'master', masterId: undefined, slots: [] };
 }
+
+/** The ledger hash the test scripts write (call id -> times run), read on the master of its slot. */
+export async function ledgerOf(port: number, log: string): Promise<Record<string, string>> {
+  return admin((await ownerOf(port, await keySlot(port, log))).port).hgetall(log);
+}
+
+/** Provokes a fault for the slot of `log` (its `${log}:echo` key too); returns what ends it. */
+export type Fault = (seed: number, log: string, slot: number) => Promise<() => Promise<void>>;
+
+/** The faults batches are run across in the fault tests. */
+export const FAULTS = {
+  /** The slot moved to another master while the client's map is stale: MOVED. */
+  moved: (async (seed, _log, slot) => {
+    await moveSlot(seed, slot, await otherMaster(seed, slot));
+    return async () => undefined;
+  }) as Fault,
+  /** The slot half-migrated with both keys already moved: ASK for each. */
+  asked: (async (seed, log, slot) => {
+    await admin((await ownerOf(seed, slot)).port).set(`${log}:echo`, 'before');
+    return beginMigration(seed, slot, await otherMaster(seed, slot), [log, `${log}:echo`]);
+  }) as Fault,
+  /** The slot half-migrated with one key moved: ASK, then TRYAGAIN for a call that spans both. */
+  split: (async (seed, log, slot) => {
+    await admin((await ownerOf(seed, slot)).port).set(`${log}:echo`, 'before');
+    const finish = await beginMigration(seed, slot, await otherMaster(seed, slot), [log]);
+    const finished = new Promise<void>((resolve, reject) => setTimeout(() => finish().then(resolve, reject), 300));
+    return () => finished;
+  }) as Fault,
+  /** The slot's master failed over to its replica. */
+  failedOver: (async (seed, _log, slot) => {
+    await failover(seed, slot);
+    return async () => undefined;
+  }) as Fault,
+};
