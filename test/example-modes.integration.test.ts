@@ -27,7 +27,7 @@ interface Driver {
 
 let run = 0;
 
-/** Every example script once, then a pipeline and a transaction; keys under one fresh tag. */
+/** Every example script directly (errors included), then every script queued in a pipeline and in a transaction; keys under one fresh tag. */
 async function scenario(w: AnyWrappers, d: Driver): Promise<unknown[]> {
   const tag = `{modes-${process.pid}-${Date.now()}-${run++}}`;
   const redis = d.client;
@@ -71,21 +71,35 @@ async function scenario(w: AnyWrappers, d: Driver): Promise<unknown[]> {
   out.push(await w.appendEvent(redis, { stream: `events:${tag}`, id: '4-1', kind: 'late', body: null, maxLen: 100 }).catch((e: Error) => `${e.name}: ${e.message}`));
   out.push(await w.setFields(redis, { record: `rec:${tag}`, pairs: ['name', 'Ada', 'role', 'admin'] }));
   out.push(await w.setFields(redis, { record: `rec:${tag}`, pairs: ['odd'] }).catch((e: Error) => `${e.name}: ${e.message}`));
-  for (const { chain, run: exec } of d.batches()) {
+  // Every script once in a pipeline and once in a transaction (no call fails there: node-redis'
+  // execAsPipeline() returns no reply at all when one command fails).
+  for (const [b, { chain, run: exec }] of d.batches().entries()) {
     const calls = [
+      w.slidingWindow.queue(chain, { window: `rate:${tag}`, now: 90_000, windowMs: 60_000, limit: 5, requestId: `q${b}` }),
+      w.acquireLock.queue(chain, { lock: `lock3:${tag}`, owner: `o${b}`, ttlMs: 10_000 }),
+      w.extendLock.queue(chain, { lock: `lock3:${tag}`, owner: 'o0', ttlMs: 20_000 }),
+      w.releaseLock.queue(chain, { lock: `lock3:${tag}`, owner: 'o1' }),
+      w.tokenBucket.queue(chain, { bucket: `bucket:${tag}`, capacity: 3, perSecond: 2.5, now: 9_000 + b, cost: 1 }),
+      w.fixedWindow.queue(chain, { counter: `window:${tag}`, windowSeconds: 60 }),
+      w.semaphoreAcquire.queue(chain, { holders: `sem:${tag}`, holder: `h${b}`, limit: 2, now: 3_000, ttlMs: 500 }),
       w.enqueueJob.queue(chain, { queue: `jobs:${tag}`, job: 'x', priority: 'low' }),
+      w.dequeueJob.queue(chain, { queue: `jobs:${tag}`, processing: `working:${tag}` }),
+      w.idempotencyCheck.queue(chain, { idem: `idem:${tag}`, pending: { n: 3 }, ttlSeconds: 60 }),
       w.leaderboardUpdate.queue(chain, { board: `board:${tag}`, player: 'ada', points: 2 }),
-      w.lookupProfile.queue(chain, { profile: `profile:${tag}` }),
-      w.dedupeAdd.queue(chain, { seen: `seen:${tag}`, id: 'y', ttlSeconds: 60 }),
-      w.cappedIncr.queue(chain, { counters: `caps:${tag}`, field: 'g', by: 2, cap: 3 }),
-      w.cappedIncr.queue(chain, { counters: `caps:${tag}`, field: 'g', by: 2, cap: 3 }),
-      w.tokenBucket.queue(chain, { bucket: `bucket:${tag}`, capacity: 3, perSecond: 2.5, now: 9_000, cost: 1 }),
       w.leaderboardTop.queue(chain, { board: `board:${tag}`, count: 1 }),
+      w.lookupProfile.queue(chain, { profile: `profile:${tag}` }),
+      w.sumCounters.queue(chain, { counters: [`c:${tag}:1`, `c:${tag}:2`] }),
+      w.legacyTouch.queue(chain, { key1: `legacy:${tag}`, arg1: '1', arg2: '60' }),
+      w.getOrSet.queue(chain, { entry: `cache:${tag}`, fallback: 'late', ttlMs: 60_000 }),
+      w.cappedIncr.queue(chain, { counters: `caps:${tag}`, field: 'g', by: 2, cap: 3 }),
+      w.dedupeAdd.queue(chain, { seen: `seen:${tag}`, id: `y${b}`, ttlSeconds: 60 }),
+      w.appendEvent.queue(chain, { stream: `events:${tag}`, id: `${10 + b}-1`, kind: 'batched', body: [b], maxLen: 100 }),
+      w.setFields.queue(chain, { record: `rec:${tag}`, pairs: ['batch', String(b)] }),
     ];
     await exec();
     out.push(await Promise.all(calls));
   }
-  const failed = await w.sumCounters(redis, { counters: [`jobs:${tag}`] }).catch((e: Error) => `${e.name}: ${e.message}`);
+  const failed = await w.sumCounters(redis, { counters: [`working:${tag}`] }).catch((e: Error) => `${e.name}: ${e.message}`);
   out.push(failed);
   return out;
 }
