@@ -24,7 +24,7 @@ import {
   type Fault,
   type NodeInfo,
 } from './support/cluster-admin.js';
-import { audit, MODES, reshard, runLoad, slotWithReplica } from './support/chaos.js';
+import { audit, ioredisCaller, MODES, reshard, runLoad, slotWithReplica } from './support/chaos.js';
 import { rng } from './support/lua-gen.js';
 import { ECHO, LEDGER } from './support/specs.js';
 import { settledWithin } from './support/settle.js';
@@ -227,15 +227,16 @@ function faultSuites(): void {
         const client = await staleClient({ slotsRefreshInterval: 5000 });
         const joined = await joinedMaster();
         const moving = reshard(seed, joined.id, 100);
-        const during = await runLoad(client, { mode, minCalls: 1500, until: moving, tags, random, run: `slice-${mode}-${unique()}` });
+        const during = await runLoad(ioredisCaller(client), { mode, minCalls: 1500, until: moving, tags, random, run: `slice-${mode}-${unique()}` });
         await moving;
         await waitForSettled(seed);
         const busy = await slotWithReplica(seed, tags, random);
         const failing = failover(seed, busy);
-        const across = await runLoad(client, { mode, minCalls: 1500, until: failing, tags, random, run: `slice-fo-${mode}-${unique()}` });
+        const across = await runLoad(ioredisCaller(client), { mode, minCalls: 1500, until: failing, tags, random, run: `slice-fo-${mode}-${unique()}` });
         await failing;
-        const result = await audit(client, [...during, ...across]);
-        expect({ phantom: result.phantom, lost: result.lost, doubled: result.doubled, wrongReply: result.wrongReply }).toEqual({
+        const result = await audit(ioredisCaller(client), [...during, ...across]);
+        expect({ unknown: result.unknown, phantom: result.phantom, lost: result.lost, doubled: result.doubled, wrongReply: result.wrongReply }).toEqual({
+          unknown: 0,
           phantom: 0,
           lost: 0,
           doubled: 0,

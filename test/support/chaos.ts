@@ -4,11 +4,14 @@
 //   acknowledged and ran once: right        acknowledged, never ran: lost
 //   failed and never ran: right             acknowledged, ran twice or more: doubled
 //   failed but ran: a phantom failure (the caller would retry a write that happened)
+//   failed, saying its outcome is unknown (node-redis' execAsPipeline() after an error):
+//     counted apart, with how many of them ran
 // Used by bench/chaos.ts (npm run chaos) and, with a short seeded run, by the unit tests.
 
 import { spawn } from 'node:child_process';
 import type { Cluster, Redis } from 'ioredis';
-import { queueScript, runScript } from '../../templates/runtime.js';
+import * as ioredisRuntime from '../../templates/runtime.js';
+import * as nodeRedisRuntime from '../../templates/runtime-node-redis.js';
 import { LEDGER } from './specs.js';
 import { keySlot, ownerOf, roleOf } from './cluster-admin.js';
 
@@ -28,6 +31,9 @@ export interface Audit {
   calls: number;
   acknowledged: number;
   failed: number;
+  /** Failed saying that whether the call ran is unknown; `unknownRan` of them did run. */
+  unknown: number;
+  unknownRan: number;
   lost: number;
   doubled: number;
   phantom: number;
@@ -51,7 +57,38 @@ export interface LoadOptions {
   concurrency?: number;
 }
 
-export async function runLoad(client: Redis | Cluster, options: LoadOptions): Promise<Outcome[]> {
+/** How the load calls the ledger script through one client: directly, or queued on a new batch. */
+export interface Caller {
+  direct(log: string, id: string): Promise<unknown>;
+  batch(mode: Exclude<Mode, 'direct'>): { queue(log: string, id: string): Promise<unknown>; run(): Promise<unknown> };
+  /** The ledger hash, read through this client. */
+  ledger(log: string): Promise<Record<string, string>>;
+}
+
+export function ioredisCaller(client: Redis | Cluster): Caller {
+  return {
+    direct: (log, id) => ioredisRuntime.runScript(LEDGER, client, { log, id }),
+    batch: (mode) => {
+      const chain = mode === 'pipeline x100' ? client.pipeline() : client.multi();
+      return { queue: (log, id) => ioredisRuntime.queueScript(LEDGER, chain, { log, id }), run: () => chain.exec() };
+    },
+    ledger: (log) => client.hgetall(log),
+  };
+}
+
+/** A node-redis client or cluster; a pipeline is a multi() run with execAsPipeline(). */
+export function nodeRedisCaller(client: { multi(): nodeRedisRuntime.Chain; hGetAll(key: string): Promise<unknown> } & nodeRedisRuntime.Client): Caller {
+  return {
+    direct: (log, id) => nodeRedisRuntime.runScript(LEDGER, client, { log, id }),
+    batch: (mode) => {
+      const multi = client.multi();
+      return { queue: (log, id) => nodeRedisRuntime.queueScript(LEDGER, multi, { log, id }), run: () => (mode === 'pipeline x100' ? multi.execAsPipeline() : multi.exec()) };
+    },
+    ledger: async (log) => (await client.hGetAll(log)) as Record<string, string>,
+  };
+}
+
+export async function runLoad(caller: Caller, options: LoadOptions): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   let untilDone = false;
   void options.until.then(
@@ -72,7 +109,7 @@ export async function runLoad(client: Redis | Cluster, options: LoadOptions): Pr
         while (more()) {
           const log = pick();
           const id = `${options.run}-${n++}`;
-          await record(log, id, runScript(LEDGER, client, { log, id }));
+          await record(log, id, caller.direct(log, id));
         }
       }),
     );
@@ -80,14 +117,14 @@ export async function runLoad(client: Redis | Cluster, options: LoadOptions): Pr
   }
   const size = options.mode === 'pipeline x100' ? 100 : 20;
   while (more()) {
-    const chain = options.mode === 'pipeline x100' ? client.pipeline() : client.multi();
+    const batch = caller.batch(options.mode);
     const log = pick();
     const pending: Array<Promise<void>> = [];
     for (let i = 0; i < size; i++) {
       const id = `${options.run}-${n++}`;
-      pending.push(record(log, id, queueScript(LEDGER, chain, { log, id })));
+      pending.push(record(log, id, batch.queue(log, id)));
     }
-    await chain.exec().catch(() => undefined); // the wrapper promises carry each call's outcome
+    await batch.run().catch(() => undefined); // the wrapper promises carry each call's outcome
     await Promise.all(pending);
   }
   return outcomes;
@@ -105,12 +142,14 @@ async function settledRead<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Checks every outcome against the ledger, read through `client` once the fault is over. */
-export async function audit(client: Redis | Cluster, outcomes: readonly Outcome[]): Promise<Audit> {
-  const result: Audit = { calls: outcomes.length, acknowledged: 0, failed: 0, lost: 0, doubled: 0, phantom: 0, wrongReply: 0, reasons: {} };
+const UNKNOWN = /whether this call ran is unknown/;
+
+/** Checks every outcome against the ledger, read through `caller` once the fault is over. */
+export async function audit(caller: Caller, outcomes: readonly Outcome[]): Promise<Audit> {
+  const result: Audit = { calls: outcomes.length, acknowledged: 0, failed: 0, unknown: 0, unknownRan: 0, lost: 0, doubled: 0, phantom: 0, wrongReply: 0, reasons: {} };
   const logs = [...new Set(outcomes.map((o) => o.log))];
   const ledgers = new Map<string, Record<string, string>>();
-  for (const log of logs) ledgers.set(log, await settledRead(() => client.hgetall(log)));
+  for (const log of logs) ledgers.set(log, await settledRead(() => caller.ledger(log)));
   for (const o of outcomes) {
     const runs = Number(ledgers.get(o.log)?.[o.id] ?? 0);
     if (o.ok) {
@@ -118,6 +157,10 @@ export async function audit(client: Redis | Cluster, outcomes: readonly Outcome[
       if (runs === 0) result.lost++;
       if (runs > 1) result.doubled++;
       if (o.value !== runs) result.wrongReply++;
+    } else if (UNKNOWN.test(o.error ?? '')) {
+      result.unknown++;
+      if (runs > 0) result.unknownRan++;
+      if (runs > 1) result.doubled++;
     } else {
       result.failed++;
       if (runs > 0) result.phantom++;
@@ -168,10 +211,11 @@ export function auditRow(scenario: string, mode: Mode, a: Audit): string {
     .sort((x, y) => y[1] - x[1])
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  return `| ${scenario} | ${mode} | ${a.calls} | ${a.acknowledged} | ${a.failed} | ${a.phantom} | ${a.lost} | ${a.doubled} | ${a.wrongReply} | ${reasons || '-'} |`;
+  const unknown = a.unknown ? `${a.unknown} (${a.unknownRan} ran)` : '0';
+  return `| ${scenario} | ${mode} | ${a.calls} | ${a.acknowledged} | ${a.failed} | ${unknown} | ${a.phantom} | ${a.lost} | ${a.doubled} | ${a.wrongReply} | ${reasons || '-'} |`;
 }
 
 export const AUDIT_HEADER = [
-  '| fault | mode | calls | acknowledged | failed | phantom failures | lost | doubled | wrong reply | failures by reply |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  '| fault | mode | calls | acknowledged | failed | outcome unknown | phantom failures | lost | doubled | wrong reply | failures by reply |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 ];
