@@ -3,7 +3,7 @@
 // when node-redis throws MultiErrorReply, or the first error of a pipeline), error lines, the
 // slot pre-check, loading, and a Cluster failing over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, createCluster } from 'redis';
+import { createClient, createCluster, RESP_TYPES } from 'redis';
 import { Redis } from 'ioredis';
 import { CrossSlotError, loadScripts, queueScript, runScript, ScriptError, type Chain, type Client } from '../templates/runtime-node-redis.js';
 import { startCluster, startStandalone, type StartedCluster, type StartedServer } from './support/redis-servers.js';
@@ -18,6 +18,11 @@ import { join } from 'node:path';
 const FAILS = specFromLua('scripts/fails.lua', '---@key k\n---@return integer\nlocal seen = redis.call("EXISTS", KEYS[1])\n\nreturn redis.call("INCR", KEYS[1]) + seen\n');
 const TWO_KEYS = specFromLua('scripts/two.lua', '---@key a\n---@key b\n---@return integer\nreturn redis.call("EXISTS", KEYS[1], KEYS[2])\n');
 const LEDGER_FN = specFromLua('scripts/ledger.lua', '---@key log\n---@arg id string\n---@return integer\nreturn redis.call("HINCRBY", KEYS[1], ARGV[1], 1)\n', 'functions');
+
+const TYPED = specFromLua(
+  'scripts/typed.lua',
+  `---@key h\n---@return [string, hash, json]\nreturn { redis.call('HGET', KEYS[1], 'name'), redis.call('HGETALL', KEYS[1]), cjson.encode({ a = { 1 } }) }\n`,
+);
 
 const calls = (text: string, command: string): number => Number(new RegExp(`cmdstat_${command.replace('|', '\\|')}:calls=(\\d+),`).exec(text)?.[1] ?? 0);
 const outcome = (p: Promise<unknown>): Promise<unknown> => p.then((v) => ({ ok: v }), (e: Error) => ({ error: `${e.name}: ${e.message}` }));
@@ -144,6 +149,21 @@ describe('node-redis runtime, standalone', () => {
     await expect(runScript(LEDGER, client.multi() as unknown as Client, { log: 'l', id: 'x' })).rejects.toThrow(/is a multi\(\); queue the call/);
     expect(() => queueScript(LEDGER, client as unknown as Chain, { log: 'l', id: 'x' })).toThrow(/must be a multi\(\) of a node-redis client/);
     await expect(runScript(LEDGER, client, { log: 'l' })).rejects.toThrow(/missing required field 'id'/);
+  });
+
+  it('a client that maps bulk strings to Buffers (typeMapping) still gets the contract\'s strings, hashes and JSON', async () => {
+    const buffers = createClient({ socket: { host: '127.0.0.1', port: server.port }, commandOptions: { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } });
+    await buffers.connect();
+    try {
+      await stats.hset('nr:typed', 'name', 'Ada', 'n', '1');
+      expect(await runScript(TYPED, buffers, { h: 'nr:typed' })).toEqual(['Ada', { name: 'Ada', n: '1' }, { a: [1] }]);
+      const multi = buffers.multi();
+      const queued = queueScript(TYPED, multi, { h: 'nr:typed' });
+      await multi.exec();
+      expect(await queued).toEqual(['Ada', { name: 'Ada', n: '1' }, { a: [1] }]);
+    } finally {
+      await buffers.close();
+    }
   });
 
   it('loadScripts loads and verifies every script; functions mode loads the library and calls FCALL', async () => {

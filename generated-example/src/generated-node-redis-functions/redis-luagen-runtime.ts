@@ -452,7 +452,10 @@ export function checkSlots(spec: ScriptSpec, tail: ReadonlyArray<string | Buffer
 
 // ---- replies ----------------------------------------------------------------------------
 
-function decode(spec: ScriptSpec, type: ReturnKind, value: unknown, path: string): unknown {
+function decode(spec: ScriptSpec, type: ReturnKind, given: unknown, path: string): unknown {
+  // A client set to return bulk strings as Buffers (node-redis typeMapping): the contract's
+  // strings are still strings; `any` keeps what the client gives.
+  const value = Buffer.isBuffer(given) && type.kind !== 'any' ? given.toString() : given;
   const mismatch = (expected: string): never => {
     throw new TypeError(`${spec.name}: the script returned ${describe(value)}${path ? ` at ${path}` : ''} where the contract says ${expected}`);
   };
@@ -493,8 +496,8 @@ function decodeHash(value: unknown, mismatch: (expected: string) => never): Reco
   if (!Array.isArray(value) || value.length % 2 !== 0) return mismatch('hash (a flat field/value array)');
   const entries: Array<[string, string]> = [];
   for (let i = 0; i < value.length; i += 2) {
-    const f: unknown = value[i];
-    const v: unknown = value[i + 1];
+    const f: unknown = Buffer.isBuffer(value[i]) ? String(value[i]) : value[i];
+    const v: unknown = Buffer.isBuffer(value[i + 1]) ? String(value[i + 1]) : value[i + 1];
     if ((typeof f !== 'string' && typeof f !== 'number') || (typeof v !== 'string' && typeof v !== 'number')) return mismatch('hash (strings)');
     entries.push([String(f), String(v)]);
   }
