@@ -123,10 +123,13 @@ function newConnection(client: Client): Connection {
     client,
     // Routed by the first key (a keyless script goes to any master); _RO commands may go to a replica.
     send: (command, first, tail) => target.sendCommand(Number(tail[0]) > 0 ? tail[1] : undefined, command.endsWith('_ro'), commandOf(command, first, tail)),
-    // The replicas list is empty unless the cluster reads from replicas (useReplicas).
+    // The replicas list is empty unless the cluster reads from replicas (useReplicas). A node
+    // whose client cannot be had (down) is a sender that fails: the others still load.
     nodes: async (which) => {
       const nodes = which === 'all' ? [...target.masters, ...target.replicas] : [...target.masters];
-      return Promise.all(nodes.map(async (node) => clientSender(await target.nodeClient(node))));
+      return Promise.all(
+        nodes.map((node) => target.nodeClient(node).then(clientSender, (e: unknown): Sender => () => Promise.reject(e))),
+      );
     },
   };
 }
