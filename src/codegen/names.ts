@@ -56,5 +56,5 @@ const CORE_BLOCK = /^\/\/ runtime-core begin[^\n]*\n[\s\S]*?^\/\/ runtime-core e
 /** A client's runtime as one module: the adapter with runtime-core.ts in place of its core import block. */
 export function inlineCore(adapter: string, core: string): string {
   if (!CORE_BLOCK.test(adapter)) throw new Error('redis-luagen: the runtime template has no runtime-core block');
-  return adapter.replace(CORE_BLOCK, () => `${core.trimEnd()}\n\n`);
+  return adapter.replace(CORE_BLOCK, () => `\n${core.trimEnd()}\n\n`);
 }

@@ -19,6 +19,7 @@
 //   source's local names; other errors reach the caller as they are.
 // - node-redis' keyPrefix is not applied to script keys (node-redis prefixes only the
 //   commands it parses): a direct call on a client with a keyPrefix is refused.
+
 // redis-luagen runtime, the part every client shares: contracts, params, hash slots, replies,
 // errors, and the call algorithms (EVALSHA with NOSCRIPT recovery, FCALL with library
 // loading). A client adapter (ioredis, node-redis) supplies a Connection: how to send one

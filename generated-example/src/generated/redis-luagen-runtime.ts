@@ -15,6 +15,7 @@
 // - Errors raised while the script ran become ScriptError with the .lua file, line and the
 //   source's local names; routing errors (MOVED, CLUSTERDOWN...) reach the caller as they are.
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+
 // redis-luagen runtime, the part every client shares: contracts, params, hash slots, replies,
 // errors, and the call algorithms (EVALSHA with NOSCRIPT recovery, FCALL with library
 // loading). A client adapter (ioredis, node-redis) supplies a Connection: how to send one
