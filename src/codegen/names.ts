@@ -27,6 +27,12 @@ export const CLIENTS: Record<ClientKind, { template: string; chain: { name: stri
   },
 };
 
+/** The runtime's shared part, inlined into each client's template. */
+export const RUNTIME_CORE_TEMPLATE = 'runtime-core.ts';
+
+/** Every runtime template file in templates/. */
+export const RUNTIME_TEMPLATES = [RUNTIME_CORE_TEMPLATE, ...Object.values(CLIENTS).map((c) => c.template)];
+
 /** How the wrappers of a project call: the config's "mode" and "client". */
 export interface CallStyle {
   mode: CallMode;

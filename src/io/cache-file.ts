@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCache, type BuildCache } from '../cache/script-cache.js';
 import { readPackageFile } from './files.js';
+import { RUNTIME_TEMPLATES } from '../codegen/names.js';
 
 export const CACHE_FILE = '.redis-luagen-cache.json';
 
@@ -22,7 +23,7 @@ export function toolFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const h = createHash('sha1');
   h.update(readPackageFile('package.json'));
-  for (const template of ['runtime-core.ts', 'runtime.ts', 'runtime-node-redis.ts']) h.update(readPackageFile(join('templates', template)));
+  for (const template of RUNTIME_TEMPLATES) h.update(readPackageFile(join('templates', template)));
   const codeRoot = dirname(dirname(fileURLToPath(import.meta.url)));
   const visit = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 import { CONFIG_FILE, ConfigError, DEFAULT_CONFIG, parseConfigText, type Config } from '../config/config.js';
-import { CLIENTS, GENERATED_MARKER, inlineCore, type ClientKind } from '../codegen/names.js';
+import { CLIENTS, GENERATED_MARKER, inlineCore, RUNTIME_CORE_TEMPLATE, type ClientKind } from '../codegen/names.js';
 import type { ScriptInput } from '../compile-project.js';
 import type { FileMemo } from './file-memo.js';
 
@@ -301,7 +301,7 @@ export function readPackageFile(relativePath: string): string {
 
 /** The runtime helper of a client, as one module: its template in templates/ with the shared core inlined. */
 export function readRuntimeTemplate(client: ClientKind = 'ioredis'): string {
-  return inlineCore(readPackageFile(join('templates', CLIENTS[client].template)), readPackageFile(join('templates', 'runtime-core.ts')));
+  return inlineCore(readPackageFile(join('templates', CLIENTS[client].template)), readPackageFile(join('templates', RUNTIME_CORE_TEMPLATE)));
 }
 
 export function resolveOutDir(loaded: LoadedConfig, cwd: string, override?: string): string {
